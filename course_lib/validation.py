@@ -1,0 +1,166 @@
+"""Input validation shared by every public entry point of ``course_lib``.
+
+Each helper raises ``TypeError`` or ``ValueError`` with a message that names
+the argument, what was expected and what was given, so that a learner who
+passes the wrong thing reads what to change instead of a numpy traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def describe(value: object) -> str:
+    """Return a short description of ``value`` for error messages.
+
+    >>> describe(np.zeros((2, 3)))
+    'an array of shape (2, 3) and dtype float64'
+    """
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def as_array(
+    value: object,
+    name: str,
+    *,
+    ndim: int | Sequence[int] | None = None,
+    dtype: type | None = None,
+    finite: bool = True,
+) -> np.ndarray:
+    """Convert ``value`` to a numpy array and check its rank and values.
+
+    Parameters
+    ----------
+    value : array_like
+        What the caller passed.
+    name : str
+        The argument's name, used in error messages.
+    ndim : int or sequence of int, optional
+        Allowed numbers of dimensions.
+    dtype : type, optional
+        If given, the array is converted to this dtype; otherwise floating
+        inputs keep their precision and everything else becomes float64.
+    finite : bool
+        Reject NaN and infinity when true.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as an array (not copied when already suitable).
+    """
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}") from exc
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    elif not np.issubdtype(array.dtype, np.floating):
+        array = array.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if array.ndim not in allowed:
+            wanted = " or ".join(str(n) for n in allowed)
+            raise ValueError(
+                f"{name} must have {wanted} dimensions, got {array.ndim} (shape {array.shape})"
+            )
+    if finite and np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        raise ValueError(f"{name} must be finite, got {bad} NaN or infinite entries")
+    return array
+
+
+def as_labels(value: object, name: str, *, n: int | None = None,
+              num_classes: int | None = None) -> np.ndarray:
+    """Check integer class labels of shape (N,) and return them as int64.
+
+    Parameters
+    ----------
+    value : array_like of int, shape (N,)
+    name : str
+    n : int, optional
+        Required length N.
+    num_classes : int, optional
+        Labels must lie in ``[0, num_classes)``.
+    """
+    array = np.asarray(value)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of labels, got shape {array.shape}")
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        if not np.issubdtype(array.dtype, np.floating) or np.any(array != np.round(array)):
+            raise TypeError(f"{name} must hold integer class labels, got dtype {array.dtype}")
+    array = array.astype(np.int64)
+    if n is not None and array.shape[0] != n:
+        raise ValueError(f"{name} must have length {n} (one label per example), got {array.shape[0]}")
+    if num_classes is not None and array.size and (array.min() < 0 or array.max() >= num_classes):
+        raise ValueError(
+            f"{name} must lie in [0, {num_classes}), got values from {array.min()} to {array.max()}"
+        )
+    return array
+
+
+def check_shape(array: np.ndarray, name: str, expected: tuple) -> None:
+    """Raise ``ValueError`` unless ``array.shape`` matches ``expected``.
+
+    ``None`` in ``expected`` matches any size along that axis.
+    """
+    ok = array.ndim == len(expected) and all(
+        e is None or e == s for e, s in zip(expected, array.shape)
+    )
+    if not ok:
+        pretty = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"
+        raise ValueError(f"{name} must have shape {pretty}, got {array.shape}")
+
+
+def check_probability(p: object, name: str = "p", *, upper_inclusive: bool = False) -> float:
+    """Return ``p`` as a float after checking it lies in [0, 1) (or [0, 1])."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {describe(p)}")
+    p = float(p)
+    inside = 0.0 <= p <= 1.0 if upper_inclusive else 0.0 <= p < 1.0
+    if not inside:
+        interval = "[0, 1]" if upper_inclusive else "[0, 1)"
+        raise ValueError(f"{name}={p} is out of range {interval}")
+    return p
+
+
+def check_positive(value: object, name: str, *, allow_zero: bool = False,
+                   integer: bool = False) -> float | int:
+    """Return ``value`` after checking it is a positive (or non-negative) number."""
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "an integer" if integer else "a number"
+        raise TypeError(f"{name} must be {kind}, got {describe(value)}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+    return int(value) if integer else float(value)
+
+
+def check_rng(rng: object, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` after checking it is a ``numpy.random.Generator``."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a numpy.random.Generator such as np.random.default_rng(0), "
+            f"got {describe(rng)}"
+        )
+    return rng
+
+
+def check_choice(value: object, name: str, choices: Sequence[str]) -> str:
+    """Return ``value`` after checking it is one of ``choices``."""
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return value  # type: ignore[return-value]
