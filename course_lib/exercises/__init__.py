@@ -1,0 +1,53 @@
+"""Exercise checks: every exercise of the book, its cases and its hints.
+
+Use ``check(name, answer)`` in a notebook; ``evaluate(name, answer)`` returns
+the ``CheckResult`` without displaying it; ``names()`` lists the exercises.
+
+>>> import numpy as np
+>>> evaluate("relu", lambda z: np.maximum(z, 0)).status
+'passed'
+>>> evaluate("relu", lambda z: z).status
+'failed'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from course_lib.exercises import ch01
+from course_lib.exercises.api import (
+    STRICT_ENV,
+    CheckFailed,
+    build_registry,
+    evaluate_with,
+    show,
+    strict_mode,
+)
+from course_lib.exercises.result import MIME_TYPE, CheckResult
+
+__all__ = ["MIME_TYPE", "STRICT_ENV", "CheckFailed", "CheckResult", "check", "evaluate", "names"]
+
+_REGISTRY = build_registry([*ch01.EXERCISES])
+
+
+def names() -> list[str]:
+    """The names of every registered exercise, in chapter order (as registered)."""
+    return list(_REGISTRY)
+
+
+def evaluate(name: str, answer: Any) -> CheckResult:
+    """Check ``answer`` for exercise ``name`` and return the result (never raises
+    because of the answer)."""
+    return evaluate_with(_REGISTRY, name, answer)
+
+
+def check(name: str, answer: Any) -> None:
+    """Check ``answer``, display the result, and return ``None``.
+
+    In strict mode (environment variable ``COURSE_STRICT=1``) anything but
+    ``passed`` raises ``CheckFailed`` after the result is shown.
+    """
+    result = evaluate(name, answer)
+    show(result)
+    if strict_mode() and not result.passed:
+        raise CheckFailed(result.to_text())

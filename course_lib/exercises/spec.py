@@ -1,0 +1,156 @@
+"""How an exercise declares its check: cases, comparison, known mistakes.
+
+Most exercises are functions and are declared with ``FunctionExercise``: a
+reference implementation, a function building seeded cases, a comparison and
+a list of ``Mistake``s, each a wrong implementation with the hint a teacher
+would give when the learner's output matches it. Exercises that need more
+(randomness, iterators, a trained model) subclass ``Exercise`` and write
+``run`` with the helpers in ``probe``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from course_lib.exercises.compare import compare_any, compare_arrays
+from course_lib.exercises.probe import Case, Stop, call, fail, quietly
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer and what to say when the learner's matches it.
+
+    Attributes
+    ----------
+    label : str
+        Short name of the mistake, e.g. ``"sign flipped"``.
+    answer : callable
+        An implementation that makes the mistake, with the exercise's signature.
+    hint : str
+        The targeted hint shown when the learner's output matches this one.
+    """
+
+    label: str
+    answer: Callable
+    hint: str
+
+
+class Exercise:
+    """Base class: an exercise has a ``name``, a ``chapter`` and a ``run``.
+
+    ``run(answer)`` returns the success message, or raises ``Stop`` (through
+    ``probe.fail`` or ``probe.call``) with the status and the explanation.
+    """
+
+    name: str
+    chapter: int
+
+    def run(self, answer: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def require_callable(name: str, answer: Any) -> None:
+    """Fail unless ``answer`` is a function."""
+    if not callable(answer):
+        fail(
+            f"`{name}` should be a function, but got {type(answer).__name__}. "
+            f"Pass the function itself: check(\"{name}\", {name}).",
+            kind="type",
+        )
+
+
+@dataclass
+class FunctionExercise(Exercise):
+    """An exercise whose answer is a function compared with a reference.
+
+    Parameters
+    ----------
+    name : str
+        The registered name (the contract name in CURRICULUM.md).
+    chapter : int
+        The chapter that teaches it.
+    reference : callable
+        The correct implementation.
+    cases : callable
+        ``cases() -> list[Case]``, building seeded inputs (random batches,
+        zeros, large magnitudes, a batch of one, non-square shapes).
+    compare : callable
+        ``compare(got, expected) -> str | None``.
+    mistakes : sequence of Mistake
+        Known wrong implementations with their hints.
+    hint : str
+        Said when the output is wrong and matches no known mistake.
+    hints : dict
+        Hints by kind of failure: ``"mutation"``, ``"warning"``, ``"exception"``.
+    extra_checks : sequence of callable
+        ``extra(answer) -> None`` run after every case passed, such as a
+        numerical gradient check; they fail with ``probe.fail``.
+    quote_input : bool
+        Quote the input value at the worst entry when the first argument has
+        the output's shape (elementwise functions).
+    """
+
+    name: str
+    chapter: int
+    reference: Callable
+    cases: Callable[[], list[Case]]
+    compare: Callable[[Any, Any], str | None] = compare_any
+    mistakes: Sequence[Mistake] = ()
+    hint: str = ""
+    hints: dict = field(default_factory=dict)
+    extra_checks: Sequence[Callable[[Any], None]] = ()
+    quote_input: bool = False
+
+    def run(self, answer: Any) -> str:
+        require_callable(self.name, answer)
+        cases = self.cases()
+        for case in cases:
+            self._run_case(answer, case)
+        for extra in self.extra_checks:
+            extra(answer)
+        labels = "; ".join(case.label for case in cases)
+        extra = f" and {len(self.extra_checks)} further check(s)" if self.extra_checks else ""
+        return f"All {len(cases)} cases passed{extra}: {labels}."
+
+    def _run_case(self, answer: Callable, case: Case) -> None:
+        args, kwargs = case.fresh_args()
+        expected = self.reference(*args, **kwargs)
+        try:
+            got = call(answer, case)
+        except Stop as stop:
+            if not stop.hint and stop.kind in self.hints:
+                stop.hint = self.hints[stop.kind]
+            raise
+        try:
+            problem = self._compare(got, expected, case)
+        except Exception as exc:  # a strange object from the learner must not crash the check
+            fail(f"On {case.label}, the check could not read your result "
+                 f"({type(exc).__name__}: {exc}); it returned {type(got).__name__}.")
+        if problem:
+            fail(f"On {case.label}, {problem}.",
+                 self.diagnose(got, case) or self.hint)
+
+    def _compare(self, got: Any, expected: Any, case: Case) -> str | None:
+        first = case.args[0] if case.args else None
+        if (self.quote_input and isinstance(expected, np.ndarray)
+                and isinstance(first, np.ndarray) and first.shape == expected.shape):
+            return compare_arrays(got, expected, inputs=first)
+        return self.compare(got, expected)
+
+    def diagnose(self, got: Any, case: Case) -> str:
+        """The hint of the first known mistake whose output matches ``got``."""
+        for mistake in self.mistakes:
+            wrong = quietly(mistake.answer, *case.args, **case.kwargs)
+            if wrong is None:
+                continue
+            try:
+                matches = self.compare(got, wrong) is None
+            except Exception:
+                matches = False
+            if matches:
+                return mistake.hint
+        return ""
