@@ -1,0 +1,466 @@
+"""Optimizers: pure update rules and the classes that apply them to parameters.
+
+The pure functions (``gd_step``, ``momentum_step``, ...) take arrays and
+return new arrays; they never modify their inputs, so a notebook can call
+them in a loop to draw the path of an optimizer on a 2-D loss surface. The
+classes (``SGD``, ``RMSProp``, ``Adam``, ``AdamW``) keep one state per
+parameter and call the same functions, with PyTorch's names.
+
+Weight decay follows the course's L2 convention: it applies to weight
+matrices (parameters with two or more dimensions) and never to biases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from course_lib.validation import as_array, check_positive, check_probability, describe
+
+__all__ = [
+    "gd_step", "momentum_step", "nesterov_step", "rmsprop_step", "adam_step", "adamw_step",
+    "Optimizer", "SGD", "RMSProp", "Adam", "AdamW",
+]
+
+
+def _arrays(w: object, grad: object, **state: object) -> list[np.ndarray]:
+    """Validate ``w``, ``grad`` and state arrays: all numeric and shaped like ``w``."""
+    w = as_array(w, "w")
+    out = [w]
+    for name, value in {"grad": grad, **state}.items():
+        array = as_array(value, name)
+        if array.shape != w.shape:
+            raise ValueError(f"{name} must have the shape of w {w.shape}, got {array.shape}")
+        out.append(array)
+    return out
+
+
+def _lr(lr: object) -> float:
+    return check_positive(lr, "lr", allow_zero=True)
+
+
+def gd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+    """One step of plain gradient descent.
+
+    Parameters
+    ----------
+    w : ndarray, any shape
+        Current parameters.
+    grad : ndarray, shape like ``w``
+        Gradient of the loss at ``w``.
+    lr : float
+        Learning rate, ``>= 0``.
+
+    Returns
+    -------
+    ndarray, shape like ``w``
+        The new parameters (a new array; ``w`` is not modified).
+
+    Notes
+    -----
+    .. math:: w \\leftarrow w - \\eta \\, \\nabla L(w)
+
+    Examples
+    --------
+    >>> gd_step(np.array([1.0, 2.0]), np.array([0.5, -1.0]), lr=0.1)
+    array([0.95, 2.1 ])
+
+    Taught in chapter 4, section 'Gradient descent'.
+    """
+    w, grad = _arrays(w, grad)
+    return w - _lr(lr) * grad
+
+
+def momentum_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float,
+                  beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """One step of heavy-ball momentum.
+
+    Parameters
+    ----------
+    w, grad, velocity : ndarray, all the same shape
+        Parameters, gradient, and the velocity from the previous step
+        (zeros at the first step).
+    lr : float
+        Learning rate, ``>= 0``.
+    beta : float
+        Momentum coefficient in [0, 1).
+
+    Returns
+    -------
+    w : ndarray
+        New parameters.
+    velocity : ndarray
+        New velocity.
+
+    Notes
+    -----
+    .. math::
+
+        v \\leftarrow \\beta v + \\nabla L(w), \\qquad w \\leftarrow w - \\eta v
+
+    Examples
+    --------
+    >>> w, v = momentum_step(np.array([1.0]), np.array([1.0]), np.array([1.0]), 0.1, 0.9)
+    >>> w, v
+    (array([0.81]), array([1.9]))
+
+    Taught in chapter 4, section 'Momentum'.
+    """
+    w, grad, velocity = _arrays(w, grad, velocity=velocity)
+    beta = check_probability(beta, "beta")
+    velocity = beta * velocity + grad
+    return w - _lr(lr) * velocity, velocity
+
+
+def nesterov_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float,
+                  beta: float) -> tuple[np.ndarray, np.ndarray]:
+    """One step of Nesterov momentum, in the form PyTorch and Sutskever et al. use.
+
+    Parameters
+    ----------
+    w, grad, velocity : ndarray, all the same shape
+        Parameters, gradient at ``w``, previous velocity (zeros at first).
+    lr : float
+        Learning rate, ``>= 0``.
+    beta : float
+        Momentum coefficient in [0, 1).
+
+    Returns
+    -------
+    w : ndarray
+        New parameters.
+    velocity : ndarray
+        New velocity.
+
+    Notes
+    -----
+    Nesterov's method evaluates the gradient at the look-ahead point
+    :math:`w - \\eta \\beta v`. Tracking the look-ahead point itself as the
+    parameters turns that into an update that needs only the gradient at the
+    current parameters:
+
+    .. math::
+
+        v \\leftarrow \\beta v + \\nabla L(w), \\qquad
+        w \\leftarrow w - \\eta (\\nabla L(w) + \\beta v)
+
+    Compared with heavy-ball momentum, the step takes one more look along the
+    new velocity, which damps oscillations.
+
+    Taught in chapter 4, section 'Momentum'.
+    """
+    w, grad, velocity = _arrays(w, grad, velocity=velocity)
+    beta = check_probability(beta, "beta")
+    velocity = beta * velocity + grad
+    return w - _lr(lr) * (grad + beta * velocity), velocity
+
+
+def rmsprop_step(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rho: float = 0.9,
+                 eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
+    """One step of RMSProp.
+
+    Parameters
+    ----------
+    w, grad, s : ndarray, all the same shape
+        Parameters, gradient, running mean of squared gradients (zeros at first).
+    lr : float
+        Learning rate, ``>= 0``.
+    rho : float
+        Decay rate of the running mean, in [0, 1).
+    eps : float
+        Small positive number that keeps the division finite.
+
+    Returns
+    -------
+    w : ndarray
+        New parameters.
+    s : ndarray
+        New running mean of squared gradients.
+
+    Notes
+    -----
+    .. math::
+
+        s \\leftarrow \\rho s + (1 - \\rho) g^2, \\qquad
+        w \\leftarrow w - \\eta \\, g / (\\sqrt{s} + \\epsilon)
+
+    Taught in chapter 4, section 'Adaptive learning rates'.
+    """
+    w, grad, s = _arrays(w, grad, s=s)
+    rho = check_probability(rho, "rho")
+    eps = check_positive(eps, "eps")
+    s = rho * s + (1.0 - rho) * (grad * grad)
+    return w - _lr(lr) * grad / (np.sqrt(s) + eps), s
+
+
+def _adam_moments(w: object, grad: object, m: object, v: object, t: object, beta1: object,
+                  beta2: object, eps: object) -> tuple[np.ndarray, ...]:
+    """Validate Adam's inputs; return w, new m, new v and the bias-corrected step direction."""
+    w, grad, m, v = _arrays(w, grad, m=m, v=v)
+    t = check_positive(t, "t", integer=True)
+    beta1 = check_probability(beta1, "beta1")
+    beta2 = check_probability(beta2, "beta2")
+    eps = check_positive(eps, "eps")
+    m = beta1 * m + (1.0 - beta1) * grad
+    v = beta2 * v + (1.0 - beta2) * (grad * grad)
+    m_hat = m / (1.0 - beta1**t)
+    v_hat = v / (1.0 - beta2**t)
+    return w, m, v, m_hat / (np.sqrt(v_hat) + eps)
+
+
+def adam_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
+              beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One step of Adam (Kingma and Ba, 2015).
+
+    Parameters
+    ----------
+    w, grad, m, v : ndarray, all the same shape
+        Parameters, gradient, first and second moment estimates (zeros at first).
+    t : int
+        Step number, counting from 1.
+    lr : float
+        Learning rate, ``>= 0``.
+    beta1, beta2 : float
+        Decay rates of the moment estimates, in [0, 1).
+    eps : float
+        Small positive number added *outside* the square root.
+
+    Returns
+    -------
+    w, m, v : ndarray
+        New parameters and moment estimates.
+
+    Notes
+    -----
+    .. math::
+
+        m \\leftarrow \\beta_1 m + (1-\\beta_1) g, \\quad
+        v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2, \\\\
+        \\hat m = m / (1-\\beta_1^t), \\quad \\hat v = v / (1-\\beta_2^t), \\quad
+        w \\leftarrow w - \\eta \\, \\hat m / (\\sqrt{\\hat v} + \\epsilon)
+
+    Bias correction makes the first step about ``lr`` long in every
+    coordinate, whatever the gradient's scale:
+
+    >>> w, m, v = adam_step(np.zeros(2), np.array([1e-3, 50.0]), np.zeros(2), np.zeros(2),
+    ...                     t=1, lr=0.1)
+    >>> np.round(w, 4)
+    array([-0.1, -0.1])
+
+    Taught in chapter 4, section 'Adam'.
+    """
+    w, m, v, direction = _adam_moments(w, grad, m, v, t, beta1, beta2, eps)
+    return w - _lr(lr) * direction, m, v
+
+
+def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
+               beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+               weight_decay: float = 0.01) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One step of AdamW: Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    Parameters are as in :func:`adam_step`, plus ``weight_decay >= 0``.
+
+    Returns
+    -------
+    w, m, v : ndarray
+        New parameters and moment estimates.
+
+    Notes
+    -----
+    The decay shrinks the weights directly instead of entering the gradient,
+    so Adam's per-coordinate scaling does not weaken it:
+
+    .. math:: w \\leftarrow w - \\eta \\left(\\hat m / (\\sqrt{\\hat v} + \\epsilon)
+              + \\lambda w\\right)
+
+    Taught in chapter 5, section 'Weight decay'.
+    """
+    weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+    w, m, v, direction = _adam_moments(w, grad, m, v, t, beta1, beta2, eps)
+    return w - _lr(lr) * (direction + weight_decay * w), m, v
+
+
+def _check_params(params: object) -> list:
+    """Return ``params`` as a non-empty list of objects with ``value`` and ``grad``."""
+    if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
+        raise TypeError(
+            "params must be a list of Parameter objects (model.parameters()), "
+            f"got {describe(params)}"
+        )
+    params = list(params)
+    if not params:
+        raise ValueError("params must hold at least one Parameter, got an empty list")
+    for i, p in enumerate(params):
+        if not (hasattr(p, "value") and hasattr(p, "grad")):
+            raise TypeError(
+                f"params[{i}] must be a Parameter (with .value and .grad), got {describe(p)}"
+            )
+    return params
+
+
+def _betas(betas: object) -> tuple[float, float]:
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"betas must be a pair (beta1, beta2), got {describe(betas)}")
+    return check_probability(betas[0], "betas[0]"), check_probability(betas[1], "betas[1]")
+
+
+class Optimizer:
+    """Base class: holds the parameters, the learning rate and per-parameter state.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+        What to update, usually ``model.parameters()``.
+    lr : float
+        Learning rate, ``>= 0``; a schedule may set ``optimizer.lr`` between steps.
+
+    Subclasses implement ``_update(p, state) -> new value`` using the pure
+    functions of this module.
+
+    Taught in chapter 4, section 'Optimizers as objects'.
+    """
+
+    def __init__(self, params: Iterable, lr: float) -> None:
+        self.params = _check_params(params)
+        self.lr = _lr(lr)
+        self.state: list[dict] = [{} for _ in self.params]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero."""
+        for p in self.params:
+            p.zero_grad()
+
+    def step(self) -> None:
+        """Update every parameter from its ``grad``."""
+        for p, state in zip(self.params, self.state):
+            p.value = self._update(p, state)
+
+    def _update(self, p, state: dict) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def _decays(p) -> bool:
+        """Weight decay applies to weight matrices only, never to biases."""
+        return np.ndim(p.value) >= 2
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum and L2.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    lr : float
+        Learning rate, ``>= 0``.
+    momentum : float
+        Momentum coefficient ``beta`` in [0, 1); 0 gives plain gradient descent.
+    nesterov : bool
+        Use :func:`nesterov_step` instead of :func:`momentum_step`.
+    weight_decay : float
+        L2 coefficient ``lam``: ``lam * W`` is added to the gradient of weight
+        matrices (biases excluded).
+
+    Taught in chapter 4, section 'Momentum'.
+    """
+
+    def __init__(self, params: Iterable, lr: float, momentum: float = 0.0,
+                 nesterov: bool = False, weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.momentum = check_probability(momentum, "momentum")
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"nesterov must be True or False, got {describe(nesterov)}")
+        if nesterov and self.momentum == 0.0:
+            raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
+        self.nesterov = nesterov
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+
+    def _update(self, p, state: dict) -> np.ndarray:
+        grad = p.grad
+        if self.weight_decay and self._decays(p):
+            grad = grad + self.weight_decay * p.value
+        if self.momentum == 0.0:
+            return gd_step(p.value, grad, self.lr)
+        velocity = state.get("velocity", np.zeros_like(p.value))
+        step = nesterov_step if self.nesterov else momentum_step
+        value, state["velocity"] = step(p.value, grad, velocity, self.lr, self.momentum)
+        return value
+
+
+class RMSProp(Optimizer):
+    """RMSProp; see :func:`rmsprop_step`. ``weight_decay`` adds L2 to weight gradients.
+
+    Taught in chapter 4, section 'Adaptive learning rates'.
+    """
+
+    def __init__(self, params: Iterable, lr: float, rho: float = 0.9, eps: float = 1e-8,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.rho = check_probability(rho, "rho")
+        self.eps = check_positive(eps, "eps")
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+
+    def _update(self, p, state: dict) -> np.ndarray:
+        grad = p.grad
+        if self.weight_decay and self._decays(p):
+            grad = grad + self.weight_decay * p.value
+        s = state.get("s", np.zeros_like(p.value))
+        value, state["s"] = rmsprop_step(p.value, grad, s, self.lr, self.rho, self.eps)
+        return value
+
+
+class Adam(Optimizer):
+    """Adam; see :func:`adam_step`.
+
+    ``weight_decay`` is classic L2: ``lam * W`` is added to the gradient of
+    weight matrices *before* the adaptive scaling (use :class:`AdamW` for
+    decoupled decay).
+
+    Taught in chapter 4, section 'Adam'.
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.betas = _betas(betas)
+        self.eps = check_positive(eps, "eps")
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+
+    def _moments(self, p, state: dict) -> tuple:
+        if "t" not in state:
+            state.update(t=0, m=np.zeros_like(p.value), v=np.zeros_like(p.value))
+        state["t"] += 1
+        return state["m"], state["v"], state["t"]
+
+    def _update(self, p, state: dict) -> np.ndarray:
+        grad = p.grad
+        if self.weight_decay and self._decays(p):
+            grad = grad + self.weight_decay * p.value
+        m, v, t = self._moments(p, state)
+        value, state["m"], state["v"] = adam_step(p.value, grad, m, v, t, self.lr,
+                                                  *self.betas, self.eps)
+        return value
+
+
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay; see :func:`adamw_step`.
+
+    The decay applies to weight matrices only (PyTorch also decays biases
+    unless told otherwise).
+
+    Taught in chapter 5, section 'Weight decay'.
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.01) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self, p, state: dict) -> np.ndarray:
+        m, v, t = self._moments(p, state)
+        decay = self.weight_decay if self._decays(p) else 0.0
+        value, state["m"], state["v"] = adamw_step(p.value, p.grad, m, v, t, self.lr,
+                                                   *self.betas, self.eps, decay)
+        return value
