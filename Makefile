@@ -1,0 +1,57 @@
+# How Deep Learning Models Are Trained: the two set-up commands and friends.
+#   make book      build the website into book/_build/html
+#   make test      run every test: library, checkers, notebooks, book, browser
+#   make lab       open JupyterLab on chapters/
+#   make chapters  regenerate chapters/ (learner notebooks) from solutions/
+#   make clean     remove the build, caches and the virtual environment
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JOBS   ?= 2
+BOOK_FLAGS := --config book/_config.yml --toc book/_toc.yml --path-output book
+NBVAL  := --nbval-lax --nbval-current-env
+
+.PHONY: book test lab chapters clean lint unit notebooks site benchmarks
+
+# The virtual environment is (re)installed only when the lock or pyproject changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
+	@echo "The book is built: open book/_build/html/index.html in a browser."
+
+test: $(STAMP) lint unit notebooks book site
+	@echo "All tests passed."
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m course_lib.authoring --check
+
+unit: $(STAMP)
+	$(BIN)/pytest -n $(JOBS) -m "not site"
+
+notebooks: $(STAMP)
+	$(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope chapters
+	COURSE_STRICT=1 $(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope solutions
+
+site: $(STAMP)
+	$(BIN)/pytest -m site
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+chapters: $(STAMP)
+	$(BIN)/python -m course_lib.authoring
+
+benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/bench_step.py
+	$(BIN)/python benchmarks/bench_digits.py
+
+clean:
+	rm -rf book/_build $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,233 @@
+"""Generate the learner notebooks in ``chapters/`` from ``solutions/``.
+
+``solutions/NN_name.ipynb`` is the single source of each chapter. In the
+learner version every solution block::
+
+    ### BEGIN SOLUTION
+    ...
+    ### END SOLUTION
+
+becomes ``# YOUR CODE HERE`` and ``raise NotImplementedError`` at the same
+indentation, cells tagged ``solution-only`` are dropped, outputs are cleared,
+and every label defined in the solutions (``sec-``, ``eq-``, ``fig-``,
+``ex-``, ``tab-``) is renamed ``learn-...`` with the references to it, so the
+two versions can live in one Sphinx project without duplicate labels.
+
+Usage::
+
+    python -m course_lib.authoring            # write chapters/ from solutions/
+    python -m course_lib.authoring --check    # exit 1 naming stale chapters
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError")
+SOLUTION_ONLY = "solution-only"
+LEARNER_PREFIX = "learn-"
+LABEL_PREFIXES = ("sec-", "eq-", "fig-", "ex-", "tab-")
+
+_DEFINITIONS = (
+    re.compile(r"^\s*\(([^()\s]+)\)=\s*$", re.MULTILINE),       # (label)=
+    re.compile(r"\$\$\s*\(([^()\s]+)\)"),                       # $$ (label)
+    re.compile(r"^\s*:(?:label|name):\s*(\S+)\s*$", re.MULTILINE),  # :label: / :name:
+)
+
+
+class AuthoringError(ValueError):
+    """A solution notebook breaks the authoring conventions."""
+
+
+def strip_solutions(source: str, where: str) -> str:
+    """Replace each solution block in a code cell's ``source`` with the stub.
+
+    Parameters
+    ----------
+    source : str
+        The cell's code.
+    where : str
+        ``"notebook.ipynb, cell 12"``, used in error messages.
+
+    Raises
+    ------
+    AuthoringError
+        For a nested, unclosed or unopened marker.
+    """
+    out: list[str] = []
+    inside_since: int | None = None
+    for number, line in enumerate(source.split("\n"), start=1):
+        marker = line.strip()
+        if marker == BEGIN:
+            if inside_since is not None:
+                raise AuthoringError(f"{where}: nested '{BEGIN}' at line {number} "
+                                     f"(the block opened at line {inside_since} is not closed)")
+            inside_since = number
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(indent + stub for stub in STUB)
+        elif marker == END:
+            if inside_since is None:
+                raise AuthoringError(f"{where}: '{END}' at line {number} has no '{BEGIN}'")
+            inside_since = None
+        elif inside_since is None:
+            out.append(line)
+    if inside_since is not None:
+        raise AuthoringError(f"{where}: '{BEGIN}' at line {inside_since} is never closed")
+    return "\n".join(out)
+
+
+def labels_defined(notebook: nbformat.NotebookNode) -> set[str]:
+    """Every label a notebook defines in its markdown or figure metadata."""
+    found: set[str] = set()
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for pattern in _DEFINITIONS:
+                found.update(pattern.findall(cell.source))
+        figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+        if "name" in figure:
+            found.add(figure["name"])
+    return found
+
+
+def rename_labels(text: str, labels: set[str]) -> str:
+    """Prefix every occurrence of a known label in ``text`` with ``learn-``."""
+    if not labels:
+        return text
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+    return pattern.sub(lambda m: LEARNER_PREFIX + m.group(1), text)
+
+
+def check_label_names(labels: set[str], where: str) -> None:
+    """Refuse labels without a known prefix (they could collide with prose)."""
+    bad = sorted(label for label in labels if not label.startswith(LABEL_PREFIXES))
+    if bad:
+        raise AuthoringError(f"{where}: labels must start with one of {LABEL_PREFIXES}, "
+                             f"got {bad}")
+
+
+def learner_version(notebook: nbformat.NotebookNode, name: str,
+                    labels: set[str]) -> nbformat.NotebookNode:
+    """The learner notebook made from a solution notebook.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        The solution notebook (not modified).
+    name : str
+        Its file name, for error messages.
+    labels : set of str
+        Labels defined across all solution notebooks, renamed here.
+    """
+    learner = copy.deepcopy(notebook)
+    cells = []
+    for index, cell in enumerate(learner.cells):
+        if SOLUTION_ONLY in cell.get("metadata", {}).get("tags", []):
+            continue
+        where = f"{name}, cell {index} (id {cell.get('id', '?')})"
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source, where)
+            cell.outputs = []
+            cell.execution_count = None
+            figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+            if "name" in figure:
+                figure["name"] = rename_labels(figure["name"], labels)
+        elif cell.cell_type == "markdown":
+            if BEGIN in cell.source or END in cell.source:
+                raise AuthoringError(f"{where}: solution markers belong in code cells")
+            cell.source = rename_labels(cell.source, labels)
+        cell.get("metadata", {}).pop("execution", None)
+        cells.append(cell)
+    learner.cells = cells
+    return learner
+
+
+def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove outputs and execution counts (notebooks are stored clean)."""
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.get("metadata", {}).pop("execution", None)
+    return notebook
+
+
+def normalise(path: Path) -> None:
+    """Store a solution notebook clean: no outputs, no editor metadata."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("jupytext", None)
+    text = render(clean(notebook))
+    if path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+        print(f"cleaned {path.name}")
+
+
+def render(notebook: nbformat.NotebookNode) -> str:
+    """The notebook as the exact text we store on disk."""
+    return nbformat.writes(notebook, version=4) + "\n"
+
+
+def generate(solutions: Path, chapters: Path) -> dict[Path, str]:
+    """Map every learner notebook path to the text it should have."""
+    sources = sorted(solutions.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = {path: nbformat.read(path, as_version=4) for path in sources}
+    labels: set[str] = set()
+    for path, notebook in notebooks.items():
+        found = labels_defined(notebook)
+        check_label_names(found, path.name)
+        labels |= found
+    return {
+        chapters / path.name: render(clean(learner_version(notebook, path.name, labels)))
+        for path, notebook in notebooks.items()
+    }
+
+
+def stale(root: Path) -> list[str]:
+    """Names of learner notebooks that differ from what ``generate`` makes."""
+    wanted = generate(root / "solutions", root / "chapters")
+    problems = [
+        f"{path.relative_to(root)} is out of date" if path.exists() else
+        f"{path.relative_to(root)} is missing"
+        for path, text in wanted.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+    extra = {p for p in (root / "chapters").glob("*.ipynb")} - set(wanted)
+    problems += [f"{p.relative_to(root)} has no source in solutions/" for p in sorted(extra)]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root")
+    parser.add_argument("--check", action="store_true",
+                        help="do not write; exit 1 if chapters/ is stale")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            problems = stale(args.root)
+            for problem in problems:
+                print(f"{problem}: run `make chapters`", file=sys.stderr)
+            return 1 if problems else 0
+        for source in sorted((args.root / "solutions").glob("[0-9][0-9]_*.ipynb")):
+            normalise(source)
+        for path, text in generate(args.root / "solutions", args.root / "chapters").items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {path.relative_to(args.root)}")
+    except AuthoringError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
