@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_lib.exercises import ch01
+from course_lib.exercises import ch01, ch02, ch03, ch04, ch05, ch06
 from course_lib.exercises.api import (
     STRICT_ENV,
     CheckFailed,
@@ -27,7 +27,10 @@ from course_lib.exercises.result import MIME_TYPE, CheckResult
 
 __all__ = ["MIME_TYPE", "STRICT_ENV", "CheckFailed", "CheckResult", "check", "evaluate", "names"]
 
-_REGISTRY = build_registry([*ch01.EXERCISES])
+_REGISTRY = build_registry([
+    *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES,
+    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES,
+])
 
 
 def names() -> list[str]:
