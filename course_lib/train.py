@@ -142,6 +142,17 @@ def _record(history: History, prefix: str, model, loss_fn, x, y, batch_size) -> 
         history[f"{prefix}_accuracy"].append(result["accuracy"])
 
 
+def _check_hooks(**hooks: object) -> None:
+    """loss_fn and optimizer are required; regularizer and schedule may be None."""
+    needs = {"loss_fn": ("__call__",), "optimizer": ("step", "zero_grad"),
+             "regularizer": ("__call__",), "schedule": ("__call__",)}
+    for name, obj in hooks.items():
+        if obj is None and name in ("regularizer", "schedule"):
+            continue
+        if not all(callable(getattr(obj, m, None)) for m in needs[name]):
+            raise TypeError(f"{name} must have {', '.join(needs[name])}, got {describe(obj)}")
+
+
 def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = None, *,
         epochs: int, batch_size: int, rng: np.random.Generator,
         regularizer: Callable | None = None, schedule: Callable | None = None,
@@ -182,12 +193,8 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
     Taught in chapter 6, section 'The training loop'.
     """
     _check_model(model)
-    for name, obj, methods in (("loss_fn", loss_fn, ("__call__",)),
-                               ("optimizer", optimizer, ("step", "zero_grad")),
-                               ("regularizer", regularizer, ("__call__",)),
-                               ("schedule", schedule, ("__call__",))):
-        if obj is not None and not all(callable(getattr(obj, m, None)) for m in methods):
-            raise TypeError(f"{name} must have {', '.join(methods)}, got {describe(obj)}")
+    _check_hooks(loss_fn=loss_fn, optimizer=optimizer, regularizer=regularizer,
+                 schedule=schedule)
     x, y = _check_set(train, "train")
     val = None if val is None else _check_set(val, "val")
     epochs = check_positive(epochs, "epochs", integer=True)
