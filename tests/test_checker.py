@@ -1,0 +1,160 @@
+"""The exercise machinery on every kind of answer a learner can give."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from course_lib import exercises
+from course_lib.exercises import MIME_TYPE, CheckFailed, check, evaluate, names
+from course_lib.exercises.result import result_from_bundle
+
+
+def correct_relu(z):
+    return np.maximum(z, 0)
+
+
+def test_correct_answer_passes_and_lists_its_cases():
+    result = evaluate("relu", correct_relu)
+    assert result.status == "passed", result.message
+    assert "large magnitudes" in result.message and "batch of one" in result.message
+
+
+def test_identity_relu_names_the_wrong_entry():
+    result = evaluate("relu", lambda z: z)
+    assert result.status == "failed"
+    assert "entry [" in result.message and "got -" in result.message
+    assert "expected 0" in result.message
+
+
+def test_stub_is_not_implemented_and_nothing_raises():
+    def relu(z):
+        # YOUR CODE HERE
+        raise NotImplementedError
+
+    result = evaluate("relu", relu)
+    assert result.status == "not_implemented"
+    assert "NotImplementedError" in result.message
+
+
+def test_other_exception_is_an_error_naming_case_exception_and_line():
+    def relu(z):
+        return z.nonexistent_method()
+
+    result = evaluate("relu", relu)
+    assert result.status == "error"
+    assert "On a 3x4 array of random inputs" in result.message
+    assert "AttributeError" in result.message
+    assert "z.nonexistent_method()" in result.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda z: None, "None (did you forget `return`?)"),
+    (lambda z: z.tolist(), "a list"),
+    (lambda z: np.maximum(z, 0).ravel(), "has shape"),
+    (lambda z: np.maximum(z, 0).astype(np.int64), "dtype int64"),
+    (lambda z: np.where(z > 0, z, np.nan), "has nan at entry"),
+    (lambda z: np.where(z > 0, z, np.inf), "has inf at entry"),
+])
+def test_wrong_type_shape_dtype_and_nonfinite_are_named(answer, words):
+    result = evaluate("relu", answer)
+    assert result.status == "failed"
+    assert words in result.message
+
+
+def test_answer_that_is_not_a_function():
+    result = evaluate("relu", None)
+    assert result.status == "failed"
+    assert "should be a function" in result.message
+
+
+def test_input_mutated_in_place_is_reported_with_its_name():
+    def relu(z):
+        z[z < 0] = 0
+        return z
+
+    result = evaluate("relu", relu)
+    assert result.status == "failed"
+    assert "changed its argument `z` in place" in result.message
+    assert "copy" in result.hint
+
+
+def test_known_mistake_gets_its_targeted_hint():
+    result = evaluate("relu", lambda z: np.minimum(z, 0))
+    assert result.status == "failed"
+    assert "kept the negative part" in result.hint
+
+
+def test_runtime_warning_fails_with_the_stability_hint():
+    result = evaluate("sigmoid", lambda z: 1 / (1 + np.exp(-z)))
+    assert result.status == "failed"
+    assert "overflow" in result.message
+    assert "exp(-|z|)" in result.hint
+
+
+def test_odd_return_value_never_crashes_the_checker():
+    class Weird:
+        def __eq__(self, other):
+            raise RuntimeError("no comparing me")
+
+        __hash__ = None
+
+    for answer in (lambda z: Weird(), lambda z: (x for x in z), lambda z: "relu"):
+        result = evaluate("relu", answer)
+        assert result.status in {"failed", "error"}
+
+
+def test_unknown_exercise_name_is_a_clear_error():
+    with pytest.raises(ValueError, match="registered exercise.*'rleu'"):
+        evaluate("rleu", correct_relu)
+
+
+def test_names_lists_the_contract_exercises_in_order():
+    listed = names()
+    assert listed[:2] == ["sigmoid", "relu"]
+    assert len(listed) == len(set(listed))
+
+
+def test_check_displays_and_returns_none(capsys, monkeypatch):
+    monkeypatch.delenv("COURSE_STRICT", raising=False)
+    assert check("relu", lambda z: z) is None
+    assert "not yet right" in capsys.readouterr().out
+
+
+def test_strict_mode_raises_on_anything_but_passed(monkeypatch):
+    monkeypatch.setenv("COURSE_STRICT", "1")
+    check("relu", correct_relu)  # passes: no exception
+    with pytest.raises(CheckFailed, match="not yet right"):
+        check("relu", lambda z: z)
+
+    def stub(z):
+        raise NotImplementedError
+
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check("relu", stub)
+
+
+def test_display_bundle_has_text_html_and_json():
+    result = evaluate("relu", lambda z: np.minimum(z, 0))
+    bundle = result._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("❌ relu")
+    assert "course-check-failed" in bundle["text/html"]
+    data = bundle[MIME_TYPE]
+    assert json.loads(json.dumps(data)) == data
+    assert result_from_bundle(data) == result
+
+
+def test_html_escapes_learner_text():
+    result = exercises.CheckResult("relu", "error", "raised <script>alert(1)</script>")
+    assert "<script>" not in result.to_html()
+
+
+def test_every_check_runs_in_well_under_a_second():
+    import time
+
+    for name, answer in [("relu", correct_relu), ("relu", lambda z: z)]:
+        start = time.perf_counter()
+        evaluate(name, answer)
+        assert time.perf_counter() - start < 0.5
