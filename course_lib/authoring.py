@@ -35,6 +35,9 @@ STUB = ("# YOUR CODE HERE", "raise NotImplementedError")
 SOLUTION_ONLY = "solution-only"
 LEARNER_PREFIX = "learn-"
 LABEL_PREFIXES = ("sec-", "eq-", "fig-", "ex-", "tab-")
+EXERCISE_KEY = "exercise"
+CHAPTER_KEY = "course_chapter"
+_DEF = re.compile(r"^def (\w+)\(", re.MULTILINE)
 
 _DEFINITIONS = (
     re.compile(r"^\s*\(([^()\s]+)\)=\s*$", re.MULTILINE),       # (label)=
@@ -84,6 +87,26 @@ def strip_solutions(source: str, where: str) -> str:
     return "\n".join(out)
 
 
+def exercise_name(source: str) -> str | None:
+    """The name of the first top-level function a cell defines, if any."""
+    match = _DEF.search(source)
+    return match.group(1) if match else None
+
+
+def mark_exercise_cells(notebook: nbformat.NotebookNode) -> None:
+    """Record in each exercise cell's metadata which exercise it holds.
+
+    An exercise cell is a code cell with a solution block; its exercise is the
+    first function it defines. Grading and ``course_lib.upgrade`` use the mark
+    to find a learner's answers.
+    """
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and BEGIN in cell.source:
+            name = exercise_name(cell.source)
+            if name:
+                cell.metadata[EXERCISE_KEY] = name
+
+
 def labels_defined(notebook: nbformat.NotebookNode) -> set[str]:
     """Every label a notebook defines in its markdown or figure metadata."""
     found: set[str] = set()
@@ -128,6 +151,7 @@ def learner_version(notebook: nbformat.NotebookNode, name: str,
         Labels defined across all solution notebooks, renamed here.
     """
     learner = copy.deepcopy(notebook)
+    stamp(learner, Path(name).stem)
     cells = []
     for index, cell in enumerate(learner.cells):
         if SOLUTION_ONLY in cell.get("metadata", {}).get("tags", []):
@@ -152,6 +176,7 @@ def learner_version(notebook: nbformat.NotebookNode, name: str,
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Remove outputs and execution counts (notebooks are stored clean)."""
+    notebook.metadata.pop("jupytext", None)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -160,10 +185,16 @@ def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+def stamp(notebook: nbformat.NotebookNode, chapter: str) -> None:
+    """Mark the notebook's chapter and its exercise cells in the metadata."""
+    notebook.metadata[CHAPTER_KEY] = chapter
+    mark_exercise_cells(notebook)
+
+
 def normalise(path: Path) -> None:
     """Store a solution notebook clean: no outputs, no editor metadata."""
     notebook = nbformat.read(path, as_version=4)
-    notebook.metadata.pop("jupytext", None)
+    stamp(notebook, path.stem)
     text = render(clean(notebook))
     if path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
