@@ -14,6 +14,7 @@ MODULES = [
     "course_lib.gradcheck",
     "course_lib.modules",
     "course_lib.autograd",
+    "course_lib.surfaces",
 ]
 
 
