@@ -1,0 +1,532 @@
+"""The chapter 3 checks on banks of correct and wrong learner answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_lib import activations, layers, losses, network
+from course_lib.exercises import CheckFailed, check, evaluate
+
+# --------------------------------------------------------------------------- numerical_gradient
+
+
+def ng_loop(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        fp = f(x)
+        x[idx] = old - h
+        fm = f(x)
+        x[idx] = old
+        grad[idx] = (fp - fm) / (2 * h)
+    return grad
+
+
+def ng_copies(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = h
+        e = e.reshape(x.shape)
+        grad.flat[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return grad
+
+
+def ng_add_subtract(f, x, h=1e-5):
+    """Restores x by adding and subtracting h (off by a rounding error at most)."""
+    grad = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        x[i] += h
+        fp = f(x)
+        x[i] -= 2 * h
+        fm = f(x)
+        x[i] += h
+        grad[i] = (fp - fm) / 2 / h
+    return grad
+
+
+def ng_flat_view(f, x, h=1e-5):
+    x = x.astype(float, copy=True)
+    flat = x.reshape(-1)
+    grad = np.empty_like(flat)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        fp = float(f(x))
+        flat[i] = old - h
+        fm = float(f(x))
+        flat[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad.reshape(x.shape)
+
+
+@pytest.mark.parametrize("answer", [ng_loop, ng_copies, ng_add_subtract, ng_flat_view])
+def test_numerical_gradient_accepts_correct_answers(answer):
+    result = evaluate("numerical_gradient", answer)
+    assert result.status == "passed", result.to_text()
+
+
+def ng_forward(f, x, h=1e-5):
+    x = x.copy()
+    grad = np.zeros_like(x)
+    fx = f(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        grad[idx] = (f(x) - fx) / h
+        x[idx] = old
+    return grad
+
+
+def ng_divided_by_h(f, x, h=1e-5):
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        fp = f(x)
+        x[idx] = old - h
+        fm = f(x)
+        x[idx] = old
+        grad[idx] = (fp - fm) / h
+    return grad
+
+
+def ng_not_restored(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        x[idx] += h
+        fp = f(x)
+        x[idx] -= 2 * h
+        fm = f(x)
+        grad[idx] = (fp - fm) / (2 * h)
+    return grad
+
+
+def ng_all_at_once(f, x, h=1e-5):
+    return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+
+
+def ng_ignores_h(f, x, h=1e-5):
+    return ng_loop(f, x.copy(), 1e-5)
+
+
+def ng_only_rows(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        old = x[i].copy()
+        x[i] = old + h
+        fp = f(x)
+        x[i] = old - h
+        fm = f(x)
+        x[i] = old
+        grad[i] = (fp - fm) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (ng_forward, "failed", "forward difference"),
+    (ng_divided_by_h, "failed", "divide by 2 * h"),
+    (ng_not_restored, "failed", "left `x` changed"),
+    (ng_all_at_once, "failed", "all entries of x at once"),
+    (ng_ignores_h, "failed", "using the h the caller passed"),
+    (ng_only_rows, "failed", "np.ndindex(x.shape)"),
+])
+def test_numerical_gradient_recognises_mistakes(answer, status, words):
+    result = evaluate("numerical_gradient", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.to_text(), result.to_text()
+
+
+def test_numerical_gradient_mutation_hint_says_how_to_restore():
+    result = evaluate("numerical_gradient", ng_not_restored)
+    assert "x[i] = old" in result.hint
+
+
+# --------------------------------------------------------------------------- relu_backward
+
+
+@pytest.mark.parametrize("answer", [
+    lambda dout, cache: dout * (cache.x > 0),
+    lambda dout, cache: np.where(cache.x > 0, dout, 0.0),
+    lambda dout, cache: dout * np.heaviside(cache.x, 0.0),
+    lambda dout, cache: (lambda d: (d.__setitem__(cache.x <= 0, 0), d)[1])(dout.copy()),
+    lambda dout, cache: activations.relu_backward(dout, cache),
+    lambda dout, cache: dout * (cache[0] > 0).astype(dout.dtype),
+])
+def test_relu_backward_accepts_correct_answers(answer):
+    result = evaluate("relu_backward", answer)
+    assert result.status == "passed", result.to_text()
+
+
+def relu_in_place(dout, cache):
+    dout[cache.x <= 0] = 0
+    return dout
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (lambda dout, cache: dout, "failed", "gradient there is 0"),
+    (lambda dout, cache: dout * (dout > 0), "failed", "sign of the forward input"),
+    (lambda dout, cache: dout * (cache.x < 0), "failed", "inverted"),
+    (lambda dout, cache: dout * np.maximum(cache.x, 0), "failed", "slope"),
+    (lambda dout, cache: (cache.x > 0).astype(float), "failed", "upstream gradient"),
+    (relu_in_place, "failed", "in place"),
+    (lambda dout, cache: dout * (cache > 0), "error", "cache.x"),
+])
+def test_relu_backward_recognises_mistakes(answer, status, words):
+    result = evaluate("relu_backward", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.to_text(), result.to_text()
+
+
+# --------------------------------------------------------------------------- linear_backward
+
+
+def lin_unpacked(dout, cache):
+    x, w, b = cache
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def lin_einsum(dout, cache):
+    return (np.einsum("nm,dm->nd", dout, cache.w), np.einsum("nd,nm->dm", cache.x, dout),
+            np.einsum("nm->m", dout))
+
+
+def lin_loops(dout, cache):
+    x, w, _ = cache
+    dw = np.zeros_like(w)
+    for n in range(x.shape[0]):
+        dw += np.outer(x[n], dout[n])
+    return [np.dot(dout, w.T), dw, np.ones(len(x)) @ dout]
+
+
+@pytest.mark.parametrize("answer", [lin_unpacked, lin_einsum, lin_loops, layers.linear_backward])
+def test_linear_backward_accepts_correct_answers(answer):
+    result = evaluate("linear_backward", answer)
+    assert result.status == "passed", result.to_text()
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (lambda d, c: (d @ c.w.T, d.T @ c.x, d.sum(0)), "failed", "`dw` is transposed"),
+    (lambda d, c: (d @ c.w.T, c.x.T @ d, d.mean(0)), "failed", "*sums*"),
+    (lambda d, c: (d @ c.w, c.x.T @ d, d.sum(0)), "failed", "dx = dout @ w.T"),
+    (lambda d, c: (d @ c.w.T, c.x.T @ d, d.sum(1)), "failed", "axis=0"),
+    (lambda d, c: (d @ c.w.T, c.x.T @ d, np.sum(d)), "failed", "b's shape"),
+    (lambda d, c: (d @ c.w.T, c.x.T @ d), "failed", "returned 2 values"),
+    (lambda d, c: (c.w.T @ d, c.x.T @ d, d.sum(0)), "error", "dx = dout @ w.T is (N, D)"),
+])
+def test_linear_backward_recognises_mistakes(answer, status, words):
+    result = evaluate("linear_backward", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.to_text(), result.to_text()
+
+
+def test_linear_backward_names_the_transpose_on_a_non_square_layer():
+    # on the first (square) case the values differ; the hint still says transposed
+    result = evaluate("linear_backward", lambda d, c: (d @ c.w.T, d.T @ c.x, d.sum(0)))
+    assert "On N=4 examples" in result.message
+
+
+# --------------------------------------------------------------------------- softmax_cross_entropy
+
+
+def sce_onehot(logits, y):
+    n, c = logits.shape
+    z = logits - logits.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    t = np.eye(c)[y]
+    return -np.sum(t * logp) / n, (np.exp(logp) - t) / n
+
+
+def sce_indexing(logits, y):
+    n = len(y)
+    shifted = logits - np.max(logits, axis=1, keepdims=True)
+    lse = np.log(np.sum(np.exp(shifted), axis=1))
+    loss = np.mean(lse - shifted[np.arange(n), y])
+    d = np.exp(shifted - lse[:, None])
+    d[np.arange(n), y] -= 1
+    return loss, d / n
+
+
+def sce_library_pieces(logits, y):
+    p = activations.softmax(logits)
+    p[range(len(y)), y] -= 1
+    return losses.cross_entropy(logits, y), p / len(y)
+
+
+@pytest.mark.parametrize("answer", [sce_onehot, sce_indexing, sce_library_pieces,
+                                    losses.softmax_cross_entropy])
+def test_softmax_cross_entropy_accepts_correct_answers(answer):
+    result = evaluate("softmax_cross_entropy", answer)
+    assert result.status == "passed", result.to_text()
+
+
+def _p(z):
+    return activations.softmax(z)
+
+
+def sce_unstable(logits, y):
+    e = np.exp(logits)
+    p = e / e.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.log(p[np.arange(len(y)), y]))
+    d = p.copy()
+    d[np.arange(len(y)), y] -= 1
+    return loss, d / len(y)
+
+
+def sce_log_of_softmax(logits, y):
+    p = _p(logits)
+    loss = -np.mean(np.log(p[np.arange(len(y)), y]))
+    d = p.copy()
+    d[np.arange(len(y)), y] -= 1
+    return loss, d / len(y)
+
+
+def sce_in_place(logits, y):
+    logits -= logits.max(axis=1, keepdims=True)
+    return losses.softmax_cross_entropy(logits, y)
+
+
+def sce_eps(logits, y):
+    p = _p(logits)
+    t = np.eye(logits.shape[1])[y]
+    return -np.mean(np.log(p[np.arange(len(y)), y] + 1e-12)), (p - t) / len(y)
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (lambda z, y: (losses.cross_entropy(z, y), _p(z) - np.eye(z.shape[1])[y]),
+     "failed", "divided by N"),
+    (lambda z, y: (losses.cross_entropy(z, y), (np.eye(z.shape[1])[y] - _p(z)) / len(y)),
+     "failed", "wrong sign"),
+    (lambda z, y: (losses.cross_entropy(z, y), (_p(z) - 1) / len(y)),
+     "failed", "Only the true class"),
+    (lambda z, y: (len(y) * losses.cross_entropy(z, y), losses.softmax_cross_entropy(z, y)[1]),
+     "failed", "the mean"),
+    (lambda z, y: (len(y) * losses.cross_entropy(z, y), _p(z) - np.eye(z.shape[1])[y]),
+     "failed", "divide both"),
+    (lambda z, y: (float(-np.mean(activations.log_softmax(z)[:, y])),
+                   losses.softmax_cross_entropy(z, y)[1]), "failed", "np.arange(N), y"),
+    (lambda z, y: (-losses.cross_entropy(z, y), losses.softmax_cross_entropy(z, y)[1]),
+     "failed", ">= 0"),
+    (sce_unstable, "failed", "Subtract each row's maximum"),
+    (sce_log_of_softmax, "failed", "instead of log(softmax)"),
+    (sce_eps, "failed", "epsilon"),
+    (sce_in_place, "failed", "in place"),
+    (lambda z, y: losses.softmax_cross_entropy(z, y)[1], "failed", "expected a tuple"),
+])
+def test_softmax_cross_entropy_recognises_mistakes(answer, status, words):
+    result = evaluate("softmax_cross_entropy", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.to_text(), result.to_text()
+
+
+# --------------------------------------------------------------------------- mlp_loss_and_grads
+
+
+def mlp_by_hand(x, y, params):
+    hs, zs = [np.asarray(x, float)], []
+    for i, (w, b) in enumerate(params):
+        z = hs[-1] @ w + b
+        zs.append(z)
+        hs.append(z if i == len(params) - 1 else np.maximum(z, 0))
+    n = len(y)
+    p = np.exp(zs[-1] - zs[-1].max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    loss = -np.log(p[np.arange(n), y]).mean()
+    d = p
+    d[np.arange(n), y] -= 1
+    d /= n
+    grads = [None] * len(params)
+    for i in reversed(range(len(params))):
+        w, _ = params[i]
+        grads[i] = (hs[i].T @ d, d.sum(0))
+        if i > 0:
+            d = (d @ w.T) * (zs[i - 1] > 0)
+    return loss, grads
+
+
+def mlp_with_library(x, y, params):
+    caches, h = [], x
+    for i, (w, b) in enumerate(params):
+        h, lin = layers.linear_forward(h, w, b)
+        relu = None
+        if i < len(params) - 1:
+            h, relu = activations.relu_forward(h)
+        caches.append((lin, relu))
+    loss, d = losses.softmax_cross_entropy(h, y)
+    grads = []
+    for lin, relu in caches[::-1]:
+        if relu is not None:
+            d = activations.relu_backward(d, relu)
+        d, dw, db = layers.linear_backward(d, lin)
+        grads.insert(0, [dw, db])
+    return np.float64(loss), tuple(grads)
+
+
+@pytest.mark.parametrize("answer", [mlp_by_hand, mlp_with_library, network.mlp_loss_and_grads])
+def test_mlp_loss_and_grads_accepts_correct_answers(answer):
+    result = evaluate("mlp_loss_and_grads", answer)
+    assert result.status == "passed", result.to_text()
+
+
+def mlp_variant(reverse=False, mask=True, loss_sum=False, all_sum=False):
+    def answer(x, y, params):
+        caches, h = [], x
+        for i, (w, b) in enumerate(params):
+            h, lin = layers.linear_forward(h, w, b)
+            relu = None
+            if i < len(params) - 1:
+                h, relu = activations.relu_forward(h)
+            caches.append((lin, relu))
+        loss, d = losses.softmax_cross_entropy(h, y)
+        if all_sum:
+            d = d * len(y)
+        if loss_sum or all_sum:
+            loss = loss * len(y)
+        grads = []
+        for lin, relu in reversed(caches):
+            if relu is not None and mask:
+                d = activations.relu_backward(d, relu)
+            d, dw, db = layers.linear_backward(d, lin)
+            grads.append((dw, db))
+        return loss, grads if reverse else grads[::-1]
+    return answer
+
+
+def mlp_mutates(x, y, params):
+    x -= 0  # harmless
+    params[0][0][...] = params[0][0] * 1.0001
+    return network.mlp_loss_and_grads(x, y, params)
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (mlp_variant(reverse=True), "failed", "reverse layer order"),
+    (mlp_variant(mask=False), "failed", "skipped the ReLU"),
+    (mlp_variant(loss_sum=True), "failed", "return the mean"),
+    (mlp_variant(all_sum=True), "failed", "N times too large"),
+    (lambda x, y, p: (network.mlp_loss_and_grads(x, y, p)[0],
+                      network.mlp_loss_and_grads(x, y, p)[1][:-1]), "failed", "one (dw, db) pair"),
+    (lambda x, y, p: (network.mlp_loss_and_grads(x, y, p)[0],
+                      [dw for dw, _ in network.mlp_loss_and_grads(x, y, p)[1]]),
+     "failed", "expected a (dw, db) pair"),
+    (mlp_mutates, "failed", "in place"),
+    (lambda x, y, p: p[5], "error", "IndexError"),
+])
+def test_mlp_loss_and_grads_recognises_mistakes(answer, status, words):
+    result = evaluate("mlp_loss_and_grads", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.to_text(), result.to_text()
+
+
+def test_mlp_reverse_order_hint_on_a_square_free_network():
+    result = evaluate("mlp_loss_and_grads", mlp_variant(reverse=True))
+    assert "grads[::-1]" in result.hint
+
+
+# --------------------------------------------------------------------------- common behaviour
+
+ALL = {
+    "numerical_gradient": (2, lambda f, x, h=1e-5: ng_loop(f, x.copy(), h)),
+    "relu_backward": (2, lambda dout, cache: dout * (cache.x > 0)),
+    "linear_backward": (2, lin_unpacked),
+    "softmax_cross_entropy": (2, sce_indexing),
+    "mlp_loss_and_grads": (3, mlp_by_hand),
+}
+
+
+def _stub(nargs):
+    def stub(*args, **kwargs):
+        # YOUR CODE HERE
+        raise NotImplementedError
+    return stub
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_stub_is_not_implemented(name):
+    result = evaluate(name, _stub(ALL[name][0]))
+    assert result.status == "not_implemented"
+    assert "NotImplementedError" in result.message
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_other_exception_is_an_error_naming_the_case(name):
+    def broken(*args, **kwargs):
+        return args[0].no_such_attribute
+
+    result = evaluate(name, broken)
+    assert result.status == "error"
+    assert result.message.startswith("On ")
+    assert "AttributeError" in result.message
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_returning_none_is_reported(name):
+    result = evaluate(name, lambda *a, **k: None)
+    assert result.status == "failed"
+    assert "None" in result.message
+
+
+def test_not_a_function_is_reported():
+    for name in ALL:
+        result = evaluate(name, 3)
+        assert result.status == "failed" and "should be a function" in result.message
+
+
+@pytest.mark.parametrize("name, answer, words", [
+    ("numerical_gradient", lambda f, x, h=1e-5: ng_loop(f, x.copy(), h).tolist(), "a list"),
+    ("numerical_gradient", lambda f, x, h=1e-5: ng_loop(f, x.copy(), h).ravel()[:1], "shape"),
+    ("numerical_gradient",
+     lambda f, x, h=1e-5: np.full(x.shape, np.nan), "nan"),
+    ("relu_backward", lambda d, c: (d * (c.x > 0)).tolist(), "a list"),
+    ("relu_backward", lambda d, c: (d * (c.x > 0)).ravel(), "has shape"),
+    ("relu_backward", lambda d, c: (d > 0).astype(np.int64) * (c.x > 0), "dtype int64"),
+    ("relu_backward", lambda d, c: np.where(c.x > 0, d, np.nan), "nan"),
+    ("linear_backward", lambda d, c: [x.tolist() for x in lin_unpacked(d, c)], "a list"),
+    ("linear_backward", lambda d, c: (lin_unpacked(d, c)[0].T, *lin_unpacked(d, c)[1:]),
+     "`dx` has shape"),
+    ("linear_backward", lambda d, c: (lin_unpacked(d, c)[0].astype(np.int64),
+                                      *lin_unpacked(d, c)[1:]), "dtype int64"),
+    ("softmax_cross_entropy", lambda z, y: (np.nan, sce_indexing(z, y)[1]), "nan"),
+    ("softmax_cross_entropy", lambda z, y: (sce_indexing(z, y)[0], [1, 2]), "a list"),
+    ("softmax_cross_entropy", lambda z, y: (sce_indexing(z, y)[0],
+                                            np.round(sce_indexing(z, y)[1]).astype(int)),
+     "dtype"),
+    ("mlp_loss_and_grads", lambda x, y, p: (mlp_by_hand(x, y, p)[0],
+                                            [(dw.T, db) for dw, db in mlp_by_hand(x, y, p)[1]]),
+     "shape"),
+])
+def test_wrong_types_shapes_dtypes_and_nans_are_named(name, answer, words):
+    result = evaluate(name, answer)
+    assert result.status == "failed", result.to_text()
+    assert words in result.message, result.to_text()
+
+
+def test_linear_backward_mutating_dout_is_reported():
+    def mutates(dout, cache):
+        dout *= 1.0
+        dout += 1e-3
+        return lin_unpacked(dout - 1e-3, cache)
+
+    result = evaluate("linear_backward", mutates)
+    assert result.status == "failed" and "in place" in result.message
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_strict_mode_raises_on_failure(name, monkeypatch):
+    monkeypatch.setenv("COURSE_STRICT", "1")
+    with pytest.raises(CheckFailed):
+        check(name, _stub(ALL[name][0]))
+    check(name, ALL[name][1])  # a correct answer does not raise
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_check_is_fast(name):
+    import time
+
+    start = time.perf_counter()
+    evaluate(name, ALL[name][1])
+    assert time.perf_counter() - start < 0.5
