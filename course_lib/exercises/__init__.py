@@ -25,7 +25,10 @@ from course_lib.exercises.api import (
 )
 from course_lib.exercises.result import MIME_TYPE, CheckResult
 
-__all__ = ["MIME_TYPE", "STRICT_ENV", "CheckFailed", "CheckResult", "check", "evaluate", "names"]
+__all__ = [
+    "MIME_TYPE", "STRICT_ENV", "CheckFailed", "CheckResult",
+    "check", "evaluate", "exercises_of_chapter", "names",
+]
 
 _REGISTRY = build_registry([
     *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES,
@@ -36,6 +39,11 @@ _REGISTRY = build_registry([
 def names() -> list[str]:
     """The names of every registered exercise, in chapter order (as registered)."""
     return list(_REGISTRY)
+
+
+def exercises_of_chapter(chapter: int) -> list[str]:
+    """The names of the exercises of one chapter, in order."""
+    return [name for name, exercise in _REGISTRY.items() if exercise.chapter == chapter]
 
 
 def evaluate(name: str, answer: Any) -> CheckResult:
