@@ -15,6 +15,7 @@ MODULES = [
     "course_lib.modules",
     "course_lib.autograd",
     "course_lib.surfaces",
+    "course_lib.gradflow",
 ]
 
 
