@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
 
 from course_lib.validation import (
@@ -114,6 +114,7 @@ def _check_class_names(class_names: object, num_classes: int) -> list[str] | Non
 def _predicted_labels(predict: Callable, grid: np.ndarray) -> np.ndarray:
     """Labels (M,) from ``predict(grid)``: scores (M, C), labels or probabilities (M,)."""
     out = np.asarray(predict(grid))
+    out = out.astype(np.int64) if out.dtype == bool else out
     m = grid.shape[0]
     if out.ndim == 2 and out.shape[0] == m and out.shape[1] >= 2:
         return np.argmax(out, axis=1)
@@ -136,8 +137,8 @@ def decision_boundary(predict: Callable, x: np.ndarray, y: np.ndarray, ax: Axes 
     ----------
     predict : callable
         ``predict(points)`` with points of shape (M, 2) returns class scores
-        (M, C) (the predicted class is the argmax), integer labels (M,), or
-        probabilities of class 1 (M,) in [0, 1] (thresholded at 0.5).
+        (M, C) (the predicted class is the argmax), integer or boolean labels
+        (M,), or probabilities of class 1 (M,) in [0, 1] (thresholded at 0.5).
     x : array_like, shape (N, 2)
         The inputs.
     y : array_like of int, shape (N,)
@@ -497,8 +498,8 @@ def loss_surface(f: Callable, xlim: tuple[float, float], ylim: tuple[float, floa
     --------
     >>> ax = loss_surface(lambda w: w[..., 0] ** 2 + 4 * w[..., 1] ** 2, (-2, 2), (-1, 1),
     ...                   minimum=[0, 0])
-    >>> ax.get_xlim()
-    (-2.0, 2.0)
+    >>> [float(v) for v in ax.get_xlim()]
+    [-2.0, 2.0]
     >>> plt.close("all")
 
     Taught in chapter 4, section 'Descent in two dimensions'.
@@ -526,11 +527,13 @@ def loss_surface(f: Callable, xlim: tuple[float, float], ylim: tuple[float, floa
         lo = z[z > 0].min() if np.any(z > 0) else 1e-12
         levels = np.geomspace(max(lo, z.max() * 1e-8), z.max(), check_positive(
             levels, "levels", integer=True))
+        z = np.ma.maximum(z, 0.5 * levels[0])  # a log colour scale cannot take zeros
     elif isinstance(levels, int):
         check_positive(levels, "levels", integer=True)
 
     ax = _axes(ax, figsize=(5.0, 4.0))
-    contours = ax.contour(g1, g2, z, levels=levels, cmap="viridis", linewidths=0.8)
+    norm = LogNorm(levels[0], levels[-1]) if log_levels else None
+    contours = ax.contour(g1, g2, z, levels=levels, cmap="viridis", norm=norm, linewidths=0.8)
     contours.set_gid(_SURFACE_GID)
     if minimum is not None:
         ax.plot(*minimum, marker="*", markersize=12, color="black", linestyle="none",

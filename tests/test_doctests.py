@@ -14,6 +14,8 @@ MODULES = [
     "course_lib.gradcheck",
     "course_lib.modules",
     "course_lib.autograd",
+    "course_lib.plotting",
+    "course_lib.widgets",
     "course_lib.surfaces",
     "course_lib.gradflow",
 ]

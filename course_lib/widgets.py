@@ -1,0 +1,236 @@
+"""Interactive explorations and their static counterparts for the website.
+
+A chapter explores with :func:`explore` (sliders, with a kernel) and shows
+the same idea without a kernel with :func:`animation_html` (a scrubbable
+animation embedded in the page) or :func:`small_multiples` (one panel per
+value). Write the drawing once as ``draw(ax, **values)`` and pass it to both::
+
+    def draw(ax, lr=0.1):
+        ax = plotting.loss_surface(surfaces.ravine.f, (-2, 2), (-1, 1), ax=ax)
+        plotting.plot_trajectory(path_for(lr), ax=ax)
+
+    widgets.explore(draw, lr=(0.01, 0.5, 0.01))         # in the notebook
+    widgets.small_multiples(draw, [0.01, 0.1, 0.4], "lr")  # in the book
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Sequence
+
+import ipywidgets
+import matplotlib.pyplot as plt
+from IPython.display import HTML, display
+from matplotlib.animation import FuncAnimation
+from matplotlib.figure import Figure
+
+from course_lib.validation import check_positive, describe
+
+__all__ = ["animation_html", "explore", "small_multiples"]
+
+
+def _check_callable(f: object, name: str, contract: str) -> None:
+    if not callable(f):
+        raise TypeError(f"{name} must be a callable {contract}, got {describe(f)}")
+
+
+def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
+                   interval: int = 200) -> HTML:
+    """Render an animation as HTML with a slider and play buttons, for a static page.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        Drawn into by ``update``; closed afterwards so that it is not also
+        shown as a still image below the animation.
+    update : callable
+        ``update(frame)`` redraws ``fig`` for one frame (set data on existing
+        artists, or clear the axes and draw again).
+    frames : int or iterable
+        The number of frames (``update`` gets 0, 1, ...) or the values to pass.
+    interval : int
+        Milliseconds between frames when playing.
+
+    Returns
+    -------
+    IPython.display.HTML
+        The JavaScript player with every frame embedded as a PNG; plays once.
+
+    Raises
+    ------
+    ValueError
+        When the frames add up to more than ``plt.rcParams["animation.embed_limit"]``
+        megabytes, instead of silently dropping the frames past it as
+        matplotlib does. Keep pages light: a small figure (about 4 by 3 inches)
+        and a few dozen frames make well under 2 MB.
+
+    Notes
+    -----
+    ``FuncAnimation(fig, update, frames, interval).to_jshtml(default_mode="once")``.
+
+    Taught in chapter 4, section 'Descent in two dimensions'.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {describe(fig)}")
+    _check_callable(update, "update", "update(frame) that redraws the figure")
+    if isinstance(frames, Iterable) and not isinstance(frames, (str, bytes)):
+        frames = list(frames)
+        if not frames:
+            raise ValueError("frames must hold at least one frame, got an empty sequence")
+    else:
+        frames = check_positive(frames, "frames", integer=True)
+    interval = check_positive(interval, "interval", integer=True)
+
+    limit_mb = float(plt.rcParams["animation.embed_limit"])
+    try:
+        # Render everything, then check the size ourselves: past the limit
+        # matplotlib drops frames with only a log message.
+        with plt.rc_context({"animation.embed_limit": max(limit_mb, 1.0) * 64}):
+            animation = FuncAnimation(fig, update, frames=frames, interval=interval,
+                                      repeat=False)
+            html = animation.to_jshtml(default_mode="once")
+    finally:
+        plt.close(fig)
+    size_mb = len(html) / 2**20
+    if size_mb > limit_mb:
+        raise ValueError(
+            f"the animation takes {size_mb:.1f} MB, more than "
+            f"plt.rcParams['animation.embed_limit'] = {limit_mb:g} MB: use fewer frames, "
+            "a smaller figure or a lower fig.dpi"
+        )
+    return HTML(html)
+
+
+def _draw_function(plot: Callable) -> Callable:
+    """Wrap ``plot`` for ipywidgets.interactive: draw, display new figures, close them."""
+    params = list(inspect.signature(plot).parameters.values())
+    wants_ax = bool(params) and params[0].name == "ax"
+
+    def draw(**values):
+        before = set(plt.get_fignums())
+        if wants_ax:
+            _, ax = plt.subplots(figsize=(5.0, 3.6), layout="constrained")
+            plot(ax, **values)
+        else:
+            plot(**values)
+        for number in plt.get_fignums():
+            if number not in before:
+                figure = plt.figure(number)
+                display(figure)
+                plt.close(figure)
+
+    draw.__signature__ = inspect.Signature(params[1:] if wants_ax else params)
+    draw.__name__ = getattr(plot, "__name__", "draw")
+    return draw
+
+
+def explore(plot: Callable, **controls: object) -> ipywidgets.Widget:
+    """Controls that redraw a figure whenever their values change.
+
+    Parameters
+    ----------
+    plot : callable
+        Draws a figure from the control values. If its first parameter is
+        named ``ax``, it gets a fresh Axes each time: ``plot(ax, **values)``
+        (the same function then works with :func:`small_multiples`);
+        otherwise ``plot(**values)`` makes its own figure(s). Each redraw
+        shows the new figures and closes them.
+    **controls
+        One per parameter of ``plot``, as for ``ipywidgets.interact``: a
+        widget, a ``(min, max)`` or ``(min, max, step)`` tuple for a slider
+        (an int slider when all are ints), a list of choices, a bool for a
+        checkbox, or ``ipywidgets.fixed(value)``. Sliders made from tuples
+        redraw when released (``continuous_update=False``), so slow plots
+        stay responsive. Default slider values come from ``plot``'s defaults.
+
+    Returns
+    -------
+    ipywidgets.interactive
+        A ``VBox`` of the controls and the output; display it as the last
+        expression of a cell. In the book the first drawing is kept as a
+        static image, so also give a static counterpart.
+
+    Examples
+    --------
+    >>> def draw(ax, slope=1.0):
+    ...     ax.plot([0, 1], [0, slope])
+    >>> explore(draw, slope=(0.0, 2.0, 0.1))  # doctest: +SKIP
+
+    Taught in chapter 1, section 'A neuron's decision boundary' (used in every chapter).
+    """
+    _check_callable(plot, "plot", "that draws a figure from the control values")
+    try:
+        signature = inspect.signature(plot)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"plot must be a Python function, got {describe(plot)}") from exc
+    params = signature.parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    names = list(params)
+    names = names[1:] if names[:1] == ["ax"] else names
+    unknown = [name for name in controls if name not in names]
+    if unknown and not takes_any:
+        raise TypeError(f"controls {unknown} are not parameters of plot; it takes {names}")
+
+    widget = ipywidgets.interactive(_draw_function(plot), **controls)
+    for control in widget.kwargs_widgets:
+        made_here = not isinstance(controls.get(control._kwarg), ipywidgets.Widget)
+        if made_here and hasattr(control, "continuous_update"):
+            control.continuous_update = False
+    return widget
+
+
+def small_multiples(plot: Callable, values: Sequence, param: str, ncols: int = 4,
+                    figsize: tuple[float, float] | None = None) -> Figure:
+    """Draw the same plot for several values of one parameter, side by side.
+
+    Parameters
+    ----------
+    plot : callable
+        ``plot(ax, **{param: value})`` draws one panel into ``ax``.
+    values : sequence
+        One panel per value, in order, each labelled ``param = value`` above it.
+    param : str
+        The keyword under which ``plot`` receives each value.
+    ncols : int
+        Panels per row.
+    figsize : (float, float), optional
+        Defaults to 3 by 2.6 inches per panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per value (spare cells of the last row are removed).
+
+    Examples
+    --------
+    >>> def draw(ax, slope=1.0):
+    ...     ax.plot([0, 1], [0, slope])
+    >>> fig = small_multiples(draw, [0.5, 1.0, 2.0], "slope")
+    >>> len(fig.axes)
+    3
+    >>> plt.close("all")
+
+    Taught in chapter 2, section 'Initialization' (the static form of an exploration).
+    """
+    _check_callable(plot, "plot", "plot(ax, **{param: value}) that draws one panel")
+    if not isinstance(param, str) or not param.isidentifier():
+        raise TypeError(f"param must be the name of plot's keyword argument, got {describe(param)}")
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise TypeError(f"values must be a list of values for {param}, got {describe(values)}")
+    if len(values) == 0:
+        raise ValueError("values must hold at least one value, got an empty sequence")
+    ncols = min(check_positive(ncols, "ncols", integer=True), len(values))
+    nrows = -(-len(values) // ncols)
+    if figsize is None:
+        figsize = (3.0 * ncols, 2.6 * nrows)
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False, layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        if i >= len(values):
+            ax.remove()
+            continue
+        value = values[i]
+        plot(ax, **{param: value})
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        ax.text(0.5, 1.02, f"{param} = {shown}", transform=ax.transAxes, ha="center",
+                va="bottom", fontsize=9)
+    return fig
