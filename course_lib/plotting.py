@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course_lib.validation import (
     as_array,
@@ -393,7 +394,7 @@ def plot_history(history: Mapping[str, Sequence[float]], metrics: str | Sequence
                 marker=marker, markersize=3)
     ax.set_xlabel("epoch")
     ax.set_ylabel(metrics[0].replace("_", " ") if len(metrics) == 1 else "value")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(frameon=False)
     return ax
 
