@@ -4,7 +4,8 @@ The pure functions (``gd_step``, ``momentum_step``, ...) take arrays and
 return new arrays; they never modify their inputs, so a notebook can call
 them in a loop to draw the path of an optimizer on a 2-D loss surface. The
 classes (``SGD``, ``RMSProp``, ``Adam``, ``AdamW``) keep one state per
-parameter and call the same functions, with PyTorch's names.
+parameter and apply the same update rules (the private ``_gd``, ``_adam``, ...
+that the pure functions call after checking their inputs), with PyTorch's names.
 
 Weight decay follows the course's L2 convention: it applies to weight
 matrices (parameters with two or more dimensions) and never to biases.
@@ -12,6 +13,7 @@ matrices (parameters with two or more dimensions) and never to biases.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -69,7 +71,7 @@ def gd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
     Taught in chapter 4, section 'Gradient descent'.
     """
     w, grad = _arrays(w, grad)
-    return w - _lr(lr) * grad
+    return _gd(w, grad, _lr(lr))
 
 
 def momentum_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float,
@@ -108,9 +110,7 @@ def momentum_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: flo
     Taught in chapter 4, section 'Momentum'.
     """
     w, grad, velocity = _arrays(w, grad, velocity=velocity)
-    beta = check_probability(beta, "beta")
-    velocity = beta * velocity + grad
-    return w - _lr(lr) * velocity, velocity
+    return _momentum(w, grad, velocity, _lr(lr), check_probability(beta, "beta"))
 
 
 def nesterov_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float,
@@ -151,9 +151,7 @@ def nesterov_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: flo
     Taught in chapter 4, section 'Momentum'.
     """
     w, grad, velocity = _arrays(w, grad, velocity=velocity)
-    beta = check_probability(beta, "beta")
-    velocity = beta * velocity + grad
-    return w - _lr(lr) * (grad + beta * velocity), velocity
+    return _nesterov(w, grad, velocity, _lr(lr), check_probability(beta, "beta"))
 
 
 def rmsprop_step(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rho: float = 0.9,
@@ -188,25 +186,17 @@ def rmsprop_step(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rho:
     Taught in chapter 4, section 'Adaptive learning rates'.
     """
     w, grad, s = _arrays(w, grad, s=s)
-    rho = check_probability(rho, "rho")
-    eps = check_positive(eps, "eps")
-    s = rho * s + (1.0 - rho) * (grad * grad)
-    return w - _lr(lr) * grad / (np.sqrt(s) + eps), s
+    return _rmsprop(w, grad, s, _lr(lr), check_probability(rho, "rho"),
+                    check_positive(eps, "eps"))
 
 
-def _adam_moments(w: object, grad: object, m: object, v: object, t: object, beta1: object,
-                  beta2: object, eps: object) -> tuple[np.ndarray, ...]:
-    """Validate Adam's inputs; return w, new m, new v and the bias-corrected step direction."""
+def _check_adam(w: object, grad: object, m: object, v: object, t: object, lr: object,
+                beta1: object, beta2: object, eps: object) -> tuple:
+    """Validate Adam's inputs and return them converted, in the same order."""
     w, grad, m, v = _arrays(w, grad, m=m, v=v)
-    t = check_positive(t, "t", integer=True)
-    beta1 = check_probability(beta1, "beta1")
-    beta2 = check_probability(beta2, "beta2")
-    eps = check_positive(eps, "eps")
-    m = beta1 * m + (1.0 - beta1) * grad
-    v = beta2 * v + (1.0 - beta2) * (grad * grad)
-    m_hat = m / (1.0 - beta1**t)
-    v_hat = v / (1.0 - beta2**t)
-    return w, m, v, m_hat / (np.sqrt(v_hat) + eps)
+    return (w, grad, m, v, check_positive(t, "t", integer=True), _lr(lr),
+            check_probability(beta1, "beta1"), check_probability(beta2, "beta2"),
+            check_positive(eps, "eps"))
 
 
 def adam_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
@@ -251,8 +241,7 @@ def adam_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: 
 
     Taught in chapter 4, section 'Adam'.
     """
-    w, m, v, direction = _adam_moments(w, grad, m, v, t, beta1, beta2, eps)
-    return w - _lr(lr) * direction, m, v
+    return _adam(*_check_adam(w, grad, m, v, t, lr, beta1, beta2, eps))
 
 
 def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
@@ -278,8 +267,53 @@ def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t:
     Taught in chapter 5, section 'Weight decay'.
     """
     weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-    w, m, v, direction = _adam_moments(w, grad, m, v, t, beta1, beta2, eps)
-    return w - _lr(lr) * (direction + weight_decay * w), m, v
+    return _adam(*_check_adam(w, grad, m, v, t, lr, beta1, beta2, eps), weight_decay)
+
+
+# The update rules themselves, without validation. The public functions above
+# check their inputs and call these; the classes below, whose inputs were
+# checked once at construction, call them directly on every step.
+
+
+def _gd(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+    return w - lr * grad
+
+
+def _momentum(w, grad, velocity, lr: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    velocity = beta * velocity + grad
+    return w - lr * velocity, velocity
+
+
+def _nesterov(w, grad, velocity, lr: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
+    velocity = beta * velocity + grad
+    return w - lr * (grad + beta * velocity), velocity
+
+
+def _rmsprop(w, grad, s, lr: float, rho: float, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    s = rho * s + (1.0 - rho) * (grad * grad)
+    return w - lr * grad / (np.sqrt(s) + eps), s
+
+
+def _adam(w, grad, m, v, t: int, lr: float, beta1: float, beta2: float, eps: float,
+          weight_decay: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Adam; with ``weight_decay`` the decoupled decay of AdamW.
+
+    Computes ``m_hat / (sqrt(v_hat) + eps)`` as ``(sqrt(c2) / c1) * m / (sqrt(v)
+    + eps sqrt(c2))`` with ``c = 1 - beta**t`` (the same number, fewer array
+    passes), updating fresh arrays in place so inputs are never modified.
+    """
+    m = beta1 * m
+    m += (1.0 - beta1) * grad
+    v = beta2 * v
+    v += (1.0 - beta2) * np.square(grad)
+    c1, root_c2 = 1.0 - beta1**t, math.sqrt(1.0 - beta2**t)
+    direction = np.sqrt(v)
+    direction += eps * root_c2
+    np.divide(m, direction, out=direction)
+    direction *= root_c2 / c1
+    if weight_decay:
+        direction += weight_decay * w
+    return w - lr * direction, m, v
 
 
 def _check_params(params: object) -> list:
@@ -316,8 +350,9 @@ class Optimizer:
     lr : float
         Learning rate, ``>= 0``; a schedule may set ``optimizer.lr`` between steps.
 
-    Subclasses implement ``_update(p, state) -> new value`` using the pure
-    functions of this module.
+    Subclasses implement ``_update(p, state) -> new value`` with the same
+    update rules the pure functions apply (they skip the per-step input
+    checks, which cost a noticeable share of a small model's step).
 
     Taught in chapter 4, section 'Optimizers as objects'.
     """
@@ -334,7 +369,10 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter from its ``grad``."""
-        for p, state in zip(self.params, self.state):
+        for i, (p, state) in enumerate(zip(self.params, self.state)):
+            if np.shape(p.grad) != np.shape(p.value):
+                raise ValueError(f"params[{i}].grad must have the shape of its value "
+                                 f"{np.shape(p.value)}, got {np.shape(p.grad)}")
             p.value = self._update(p, state)
 
     def _update(self, p, state: dict) -> np.ndarray:
@@ -381,9 +419,9 @@ class SGD(Optimizer):
         if self.weight_decay and self._decays(p):
             grad = grad + self.weight_decay * p.value
         if self.momentum == 0.0:
-            return gd_step(p.value, grad, self.lr)
+            return _gd(p.value, grad, self.lr)
         velocity = state.get("velocity", np.zeros_like(p.value))
-        step = nesterov_step if self.nesterov else momentum_step
+        step = _nesterov if self.nesterov else _momentum
         value, state["velocity"] = step(p.value, grad, velocity, self.lr, self.momentum)
         return value
 
@@ -406,7 +444,7 @@ class RMSProp(Optimizer):
         if self.weight_decay and self._decays(p):
             grad = grad + self.weight_decay * p.value
         s = state.get("s", np.zeros_like(p.value))
-        value, state["s"] = rmsprop_step(p.value, grad, s, self.lr, self.rho, self.eps)
+        value, state["s"] = _rmsprop(p.value, grad, s, self.lr, self.rho, self.eps)
         return value
 
 
@@ -439,8 +477,8 @@ class Adam(Optimizer):
         if self.weight_decay and self._decays(p):
             grad = grad + self.weight_decay * p.value
         m, v, t = self._moments(p, state)
-        value, state["m"], state["v"] = adam_step(p.value, grad, m, v, t, self.lr,
-                                                  *self.betas, self.eps)
+        value, state["m"], state["v"] = _adam(p.value, grad, m, v, t, self.lr,
+                                              *self.betas, self.eps)
         return value
 
 
@@ -461,6 +499,6 @@ class AdamW(Adam):
     def _update(self, p, state: dict) -> np.ndarray:
         m, v, t = self._moments(p, state)
         decay = self.weight_decay if self._decays(p) else 0.0
-        value, state["m"], state["v"] = adamw_step(p.value, p.grad, m, v, t, self.lr,
-                                                   *self.betas, self.eps, decay)
+        value, state["m"], state["v"] = _adam(p.value, p.grad, m, v, t, self.lr,
+                                              *self.betas, self.eps, decay)
         return value
