@@ -1,0 +1,48 @@
+"""Small fixes that make the built site clean in a reader's browser.
+
+- Light mode by default: the theme otherwise logs "invalid theme mode" on a
+  reader's first visit (and the figures are drawn on white).
+- Each script once: sphinx-thebe registers its inline configuration twice,
+  which is a JavaScript error ("THEBE_JS_URL has already been declared").
+- No third-party stylesheet in animations: matplotlib's ``to_jshtml`` links
+  Font Awesome 4 from a CDN; the theme already ships Font Awesome, so the link
+  is only a request that fails offline.
+- No saved widget state: widgets need a kernel, and their state (with
+  rendered images) would make every page heavy for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FONT_AWESOME_CDN = re.compile(
+    r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*"\s*/?>\s*'
+)
+
+
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _clean_page(app, pagename, templatename, context, doctree) -> None:
+    context["default_mode"] = "light"
+    scripts = context.get("script_files")
+    if scripts:
+        seen, unique = set(), []
+        for script in scripts:
+            attributes = getattr(script, "attributes", {})
+            if attributes.get("type") == _WIDGET_STATE:
+                continue  # widgets need a kernel; the page shows the static form instead
+            name = getattr(script, "filename", script) or ""  # inline scripts: None or ""
+            key = (str(name), tuple(sorted(attributes.items())))
+            if key not in seen:
+                seen.add(key)
+                unique.append(script)
+        context["script_files"] = unique
+    if "body" in context:
+        context["body"] = _FONT_AWESOME_CDN.sub("", context["body"])
+
+
+def setup(app):
+    app.connect("html-page-context", _clean_page, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+

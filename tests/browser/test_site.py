@@ -1,0 +1,103 @@
+"""The built book, as a reader uses it: in a real browser, served from a sub-path."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlparse
+from urllib.request import urlopen
+
+import pytest
+
+from tests.browser.conftest import HTML, SCREENSHOTS
+
+pytestmark = pytest.mark.site
+
+SKIP_DIRS = {"_static", "_sources", "_images", "_downloads"}
+PAGES = sorted(
+    str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
+    if not SKIP_DIRS & set(p.relative_to(HTML).parts)
+) if HTML.exists() else []
+CHAPTERS = sorted(p.stem for p in (HTML.parents[2] / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def wait_for_math(page) -> None:
+    page.wait_for_function(
+        "() => !document.querySelector('.math') || "
+        "(window.MathJax && MathJax.startup && MathJax.startup.promise && "
+        "document.querySelectorAll('mjx-container').length > 0)", timeout=20_000)
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+def test_there_are_pages_to_check():
+    assert "index.html" in PAGES and len(PAGES) >= 10, PAGES
+
+
+@pytest.mark.parametrize("relative", PAGES)
+def test_page_loads_cleanly_with_math_images_and_links(visit, site_url, relative):
+    v = visit(relative)
+    page = v.page
+    wait_for_math(page)
+    assert not v.console_errors, f"console errors on {relative}: {v.console_errors}"
+    assert not v.failed, f"failed requests on {relative}: {v.failed}"
+    assert not v.external, f"{relative} tried to reach the internet: {v.external}"
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.src)")
+    assert not broken, f"images that did not load on {relative}: {broken}"
+    raw_math = page.evaluate(
+        "() => [...document.querySelectorAll('.math')].filter(e => !e.querySelector("
+        "'mjx-container') && e.tagName !== 'MJX-CONTAINER').length")
+    assert raw_math == 0, f"{raw_math} formulas were not typeset on {relative}"
+    check_internal_links(page, site_url, relative)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / (relative.replace("/", "__") + ".png")),
+                    full_page=True)
+
+
+def check_internal_links(page, site_url: str, relative: str) -> None:
+    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    page_url = site_url + relative
+    local = {urljoin(page_url, h).split("#")[0] for h in hrefs
+             if urljoin(page_url, h).startswith(site_url)}
+    for url in sorted(local):
+        target = HTML / urlparse(url).path[len(urlparse(site_url).path):]
+        if target.is_dir():
+            target = target / "index.html"
+        assert target.exists(), f"{relative} links to a missing file: {url}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_shows_figures_and_a_solution_opens(visit, chapter):
+    for version in ("chapters", "solutions"):
+        v = visit(f"{version}/{chapter}.html")
+        page = v.page
+        figures = page.locator("figure img, div.cell_output img")
+        assert figures.count() >= 1, f"{version}/{chapter} shows no figure"
+        solution = page.locator("div.solution.dropdown").first
+        assert solution.count() == 1, f"{version}/{chapter} has no folded solution"
+        body = solution.locator(".admonition-title ~ *").first
+        assert not body.is_visible(), "the solution should start folded"
+        solution.locator(".admonition-title").click()
+        body.wait_for(state="visible", timeout=5_000)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_launch_and_download_links_point_at_the_learner_notebook(visit, site_url, chapter):
+    v = visit(f"chapters/{chapter}.html")
+    hrefs = v.page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    notebook = f"chapters/{chapter}.ipynb"
+    binder = [h for h in hrefs if "mybinder.org" in h]
+    colab = [h for h in hrefs if "colab.research.google.com" in h]
+    assert binder and all(notebook in h for h in binder), binder
+    assert colab and all(h.endswith("/blob/main/" + notebook) for h in colab), colab
+    downloads = [h for h in hrefs if h.endswith(f"_sources/{notebook}")]
+    assert downloads, "no download link for the notebook"
+    with urlopen(downloads[0]) as response:  # served by our local server
+        assert b'"cells"' in response.read()
+
+
+def test_search_finds_backpropagation(visit):
+    v = visit("search.html?q=backpropagation")
+    results = v.page.locator("#search-results li")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() >= 1
+    assert any("backpropagation" in t.lower() for t in results.all_inner_texts())
