@@ -33,6 +33,7 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError")
 SOLUTION_ONLY = "solution-only"
+BACK_LINK = "back-link"
 LEARNER_PREFIX = "learn-"
 LABEL_PREFIXES = ("sec-", "eq-", "fig-", "ex-", "tab-")
 EXERCISE_KEY = "exercise"
@@ -107,6 +108,52 @@ def mark_exercise_cells(notebook: nbformat.NotebookNode) -> None:
                 cell.metadata[EXERCISE_KEY] = name
 
 
+def exercise_names(notebook: nbformat.NotebookNode) -> set[str]:
+    """Names of the code exercises a solution notebook defines."""
+    return {
+        name for cell in notebook.cells
+        if cell.cell_type == "code" and BEGIN in cell.source
+        for name in [exercise_name(cell.source)] if name
+    }
+
+
+def _defines(cell: nbformat.NotebookNode, label: str) -> bool:
+    return cell.cell_type == "markdown" and f"({label})=" in cell.source
+
+
+def add_back_links(notebook: nbformat.NotebookNode) -> None:
+    """After each exercise heading in a solution notebook, keep a link back to Part I.
+
+    The link sits in its own markdown cell tagged ``solution-only`` and
+    ``back-link`` (so the learner version never shows it), and is rewritten
+    each time so it stays right.
+    """
+    names = exercise_names(notebook)
+    cells = [c for c in notebook.cells if BACK_LINK not in c.get("metadata", {}).get("tags", [])]
+    result = []
+    for cell in cells:
+        result.append(cell)
+        for name in sorted(names):
+            if _defines(cell, f"ex-{name}"):
+                link = nbformat.v4.new_markdown_cell(
+                    f"*This is the solution. {{ref}}`Back to the exercise <learn-ex-{name}>` "
+                    "in Part I.*")
+                link.metadata["tags"] = [SOLUTION_ONLY, BACK_LINK]
+                link["id"] = f"back-link-{name}"[:64].replace("_", "-")
+                result.append(link)
+    notebook.cells = result
+
+
+def add_solution_links(notebook: nbformat.NotebookNode, names: set[str]) -> None:
+    """In a learner notebook, point each exercise heading at its solution in Part II."""
+    for cell in notebook.cells:
+        for name in sorted(names):
+            if _defines(cell, f"{LEARNER_PREFIX}ex-{name}"):
+                cell.source = (cell.source.rstrip() + "\n\n"
+                               f"*Stuck? The worked solution is in Part II: "
+                               f"{{ref}}`solution to {name} <ex-{name}>`.*")
+
+
 def labels_defined(notebook: nbformat.NotebookNode) -> set[str]:
     """Every label a notebook defines in its markdown or figure metadata."""
     found: set[str] = set()
@@ -171,6 +218,7 @@ def learner_version(notebook: nbformat.NotebookNode, name: str,
         cell.get("metadata", {}).pop("execution", None)
         cells.append(cell)
     learner.cells = cells
+    add_solution_links(learner, exercise_names(notebook))
     return learner
 
 
@@ -195,6 +243,7 @@ def normalise(path: Path) -> None:
     """Store a solution notebook clean: no outputs, no editor metadata."""
     notebook = nbformat.read(path, as_version=4)
     stamp(notebook, path.stem)
+    add_back_links(notebook)
     text = render(clean(notebook))
     if path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

@@ -88,3 +88,20 @@ def test_markers_in_markdown_are_refused():
     nb = notebook(nbformat.v4.new_markdown_cell("### BEGIN SOLUTION\nsecret\n### END SOLUTION"))
     with pytest.raises(AuthoringError, match="code cells"):
         learner_version(nb, "x.ipynb", set())
+
+
+def test_exercises_link_to_their_solution_and_back():
+    heading = nbformat.v4.new_markdown_cell("(ex-double)=\n### Exercise: double")
+    code = nbformat.v4.new_code_cell(
+        "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION")
+    nb = notebook(heading, code)
+    authoring.add_back_links(nb)
+    authoring.add_back_links(nb)  # idempotent: one link, however often it runs
+    back = [c for c in nb.cells if authoring.BACK_LINK in c.metadata.get("tags", [])]
+    assert len(back) == 1 and "<learn-ex-double>" in back[0].source
+    assert nb.cells.index(back[0]) == 1, "the link follows the exercise heading"
+    learner = learner_version(nb, "09_demo.ipynb", authoring.labels_defined(nb))
+    assert not any(authoring.BACK_LINK in c.metadata.get("tags", []) for c in learner.cells)
+    assert "(learn-ex-double)=" in learner.cells[0].source
+    assert "{ref}`solution to double <ex-double>`" in learner.cells[0].source
+    assert learner.cells[1].metadata[authoring.EXERCISE_KEY] == "double"
