@@ -110,6 +110,10 @@ def _sm_in_place(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _softmax_rows(e):
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def _stable(norm):
     def softmax(z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -127,6 +131,7 @@ SOFTMAX_WRONG = [
     (_stable(lambda e: e / e.sum()), "failed", "whole matrix"),
     (_stable(lambda e: e / e.sum(axis=1)), "failed", "keepdims"),
     (_sm_in_place, "failed", "in place"),
+    (lambda z: _softmax_rows(np.exp(z - z.max(axis=1))), "failed", "other rows' maxima"),
     (lambda z: None, "failed", "forget `return`"),
     (lambda z: _sm_loop(z).tolist(), "failed", "numpy array"),
     (lambda z: _sm_loop(z)[:, :-1], "failed", "shape"),
@@ -196,7 +201,7 @@ CE_WRONG = [
     (lambda z, y: float(-np.mean((z - scipy.special.logsumexp(z, axis=1, keepdims=True))[:, y])),
      "failed", "np.arange(N)"),
     (lambda z, y: float(-np.mean(_softmax(z)[np.arange(len(y)), y])), "failed", "logarithms"),
-    (lambda z, y: -_ce_parts(z, y), "failed", "single number"),
+    (lambda z, y: -_ce_parts(z, y), "failed", "one loss per example"),
     (lambda z, y: None, "failed", "forget `return`"),
     (lambda z, y: float("nan"), "failed", "nan"),
     (_ce_in_place, "failed", "in place"),
@@ -253,6 +258,14 @@ def _mlp_mutates(x, params):
     return h
 
 
+def _mlp_undefined_relu(x, params):
+    h = x
+    for w, b in params[:-1]:
+        h = relu(h @ w + b)  # noqa: F821 - the learner forgot to define relu
+    w, b = params[-1]
+    return h @ w + b
+
+
 def _mlp_w_h(x, params):
     h = x.T
     for i, (w, b) in enumerate(params):
@@ -277,6 +290,7 @@ MLP_WRONG = [
     (lambda x, p: _mlp_loop(x, p) + np.nan, "failed", "nan"),
     (_stub, "not_implemented", "NotImplementedError"),
     (lambda x, p: p[1][0] @ x, "error", "ValueError"),
+    (_mlp_undefined_relu, "error", "np.maximum(h, 0)"),
 ]
 
 
@@ -328,6 +342,7 @@ HE_WRONG = [
     (lambda a, b, rng: np.full((a, b), np.nan), "failed", "NaN"),
     (_stub, "not_implemented", "NotImplementedError"),
     (lambda a, b: np.zeros((a, b)), "error", "TypeError"),
+    (lambda a, b, rng: rng.standard_normal(a, b) * np.sqrt(2 / a), "error", "one tuple"),
 ]
 
 

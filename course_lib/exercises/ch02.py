@@ -19,6 +19,11 @@ from course_lib.exercises.compare import compare_arrays, compare_number, kind_of
 from course_lib.exercises.probe import Case, Stop, call, fail
 from course_lib.exercises.spec import Exercise, FunctionExercise, Mistake, require_callable
 
+_NAME_ERROR = ("Your function uses a name that is not defined in the notebook. Define it "
+               "first, or use numpy: np.maximum(h, 0) is the ReLU, np.exp and np.log work "
+               "on whole arrays. The library's versions are there too (activations.relu, "
+               "activations.softmax).")
+
 
 @dataclass
 class _Exercise(FunctionExercise):
@@ -50,6 +55,8 @@ class _Exercise(FunctionExercise):
             if self.diagnose_warnings:
                 call(answer, case)  # the result was right: now refuse RuntimeWarnings
         except Stop as stop:
+            if stop.kind == "exception" and "NameError" in stop.message:
+                stop.hint = _NAME_ERROR
             if not stop.hint:
                 stop.hint = self.case_hints.get(case.label, {}).get(stop.kind, "") or \
                     self.hints.get(stop.kind, "")
@@ -211,6 +218,10 @@ def _global_max_softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _rows_normalised(e: np.ndarray) -> np.ndarray:
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def _exp_variants() -> tuple:
     """exp of the logits as learners compute it: raw, shifted by each row's
     maximum, shifted by the matrix's maximum."""
@@ -249,6 +260,11 @@ SOFTMAX = _Exercise(
     quote_input=True,
     mistakes=(
         *_normalisation_mistakes(),
+        Mistake("max without keepdims",
+                lambda z: _rows_normalised(np.exp(z - z.max(axis=1))),
+                "z.max(axis=1) has shape (N,), and numpy subtracts it from every row as "
+                "if it were a row of C values, so each example gets other rows' maxima. "
+                "Keep the axis: z - z.max(axis=1, keepdims=True)."),
         Mistake("no exponential", lambda z: z / z.sum(axis=1, keepdims=True),
                 "Exponentiate first: softmax(z)_c = exp(z_c) / sum_k exp(z_k). Dividing "
                 "the logits themselves by their sum can give negative 'probabilities'."),
@@ -307,8 +323,13 @@ _LOG_SOFTMAX = ("Compute log-probabilities directly with the log-sum-exp trick: 
                 "log softmax(z)_c = (z_c - m) - log(sum_k exp(z_k - m)) with m the row "
                 "maximum. It never takes log(0).")
 
-def _ce_capped(got: Any, expected: Any, case: Case) -> str:
-    """A loss far too small only on the confident wrong answer: log(p + eps) or clipping."""
+def _ce_more(got: Any, expected: Any, case: Case) -> str:
+    """Hints no single wrong implementation captures: one loss per example, or a
+    loss far too small only on the confident wrong answer (log(p + eps), clipping)."""
+    n = len(case.args[1])
+    if isinstance(got, np.ndarray) and got.shape in ((n,), (n, 1)):
+        return ("You returned one loss per example. The loss of the batch is their mean, "
+                "a single number: float(np.mean(...)).")
     try:
         value = float(np.asarray(got).reshape(()))
     except (TypeError, ValueError):
@@ -328,7 +349,7 @@ CROSS_ENTROPY = _Exercise(
     cases=_ce_cases,
     compare=compare_number,
     diagnose_warnings=True,
-    diagnose_more=_ce_capped,
+    diagnose_more=_ce_more,
     mistakes=(
         Mistake("sum instead of mean", lambda z, y: float(-np.sum(_ce_parts(z, y))),
                 "Your loss is N times too large: it is the sum over the batch. Take the "
@@ -517,7 +538,12 @@ class HeInit(Exercise):
         try:
             w = call(with_rng, case)
         except Stop as stop:
-            if stop.kind == "exception" and not stop.hint:
+            if stop.kind == "exception" and "data type" in stop.message:
+                stop.hint = ("rng.standard_normal and rng.normal take the shape as one tuple: "
+                             "size=(fan_in, fan_out). A second number is read as a dtype.")
+            elif stop.kind == "exception" and "NameError" in stop.message:
+                stop.hint = _NAME_ERROR
+            elif stop.kind == "exception" and not stop.hint:
                 stop.hint = ("Draw with the generator you are given: "
                              "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
             raise
