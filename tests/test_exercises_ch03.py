@@ -175,6 +175,7 @@ def relu_in_place(dout, cache):
     (lambda dout, cache: dout * np.maximum(cache.x, 0), "failed", "slope"),
     (lambda dout, cache: (cache.x > 0).astype(float), "failed", "upstream gradient"),
     (relu_in_place, "failed", "in place"),
+    (lambda dout, cache: dout[cache.x > 0], "failed", "flat 1-D array"),
     (lambda dout, cache: dout * (cache > 0), "error", "cache.x"),
 ])
 def test_relu_backward_recognises_mistakes(answer, status, words):
@@ -215,6 +216,8 @@ def test_linear_backward_accepts_correct_answers(answer):
     (lambda d, c: (d @ c.w.T, c.x.T @ d, d.mean(0)), "failed", "*sums*"),
     (lambda d, c: (d @ c.w, c.x.T @ d, d.sum(0)), "failed", "dx = dout @ w.T"),
     (lambda d, c: (d @ c.w.T, c.x.T @ d, d.sum(1)), "failed", "axis=0"),
+    (lambda d, c: (c.w @ d.T, c.x.T @ d, d.sum(0)), "failed", "`dx` is transposed"),
+    (lambda d, c: (d @ c.w.T, c.x.T @ d, d.sum(0, keepdims=True)), "failed", "keepdims"),
     (lambda d, c: (d @ c.w.T, c.x.T @ d, np.sum(d)), "failed", "b's shape"),
     (lambda d, c: (d @ c.w.T, c.x.T @ d), "failed", "returned 2 values"),
     (lambda d, c: (c.w.T @ d, c.x.T @ d, d.sum(0)), "error", "dx = dout @ w.T is (N, D)"),
@@ -397,6 +400,21 @@ def mlp_variant(reverse=False, mask=True, loss_sum=False, all_sum=False):
     return answer
 
 
+def mlp_relu_on_logits(x, y, params):
+    h, caches = x, []
+    for w, b in params:
+        h, lin = layers.linear_forward(h, w, b)
+        h, relu = activations.relu_forward(h)
+        caches.append((lin, relu))
+    loss, d = losses.softmax_cross_entropy(h, y)
+    grads = []
+    for lin, relu in reversed(caches):
+        d = activations.relu_backward(d, relu)
+        d, dw, db = layers.linear_backward(d, lin)
+        grads.append((dw, db))
+    return loss, grads[::-1]
+
+
 def mlp_mutates(x, y, params):
     x -= 0  # harmless
     params[0][0][...] = params[0][0] * 1.0001
@@ -407,6 +425,7 @@ def mlp_mutates(x, y, params):
     (mlp_variant(reverse=True), "failed", "reverse layer order"),
     (mlp_variant(mask=False), "failed", "skipped the ReLU"),
     (mlp_variant(loss_sum=True), "failed", "return the mean"),
+    (mlp_relu_on_logits, "failed", "ReLU after the last layer"),
     (mlp_variant(all_sum=True), "failed", "N times too large"),
     (lambda x, y, p: (network.mlp_loss_and_grads(x, y, p)[0],
                       network.mlp_loss_and_grads(x, y, p)[1][:-1]), "failed", "one (dw, db) pair"),

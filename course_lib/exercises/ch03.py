@@ -341,6 +341,10 @@ RELU_BACKWARD = FunctionExercise(
         Mistake("multiplied by x", lambda dout, cache: dout * np.maximum(cache.x, 0),
                 "You multiplied by ReLU's output max(0, x); the local gradient is its "
                 "*slope*, which is 1 where x > 0 and 0 elsewhere: dout * (x > 0)."),
+        Mistake("boolean indexing", lambda dout, cache: dout[cache.x > 0],
+                "dout[x > 0] picks the selected entries into a flat 1-D array, so the "
+                "shape is lost. Multiply by the mask instead: dout * (x > 0) keeps the "
+                "shape and puts zeros where the input was not positive."),
         Mistake("mask only", lambda dout, cache: (cache.x > 0).astype(float),
                 "You returned the local gradient (x > 0) alone. The chain rule multiplies it "
                 "by the upstream gradient: dx = dout * (x > 0)."),
@@ -409,6 +413,13 @@ LINEAR_BACKWARD = PartwiseExercise(
         Mistake("dw transposed", lambda dout, c: (dout @ c.w.T, dout.T @ c.x, dout.sum(0)),
                 "Your `dw` is transposed: it must have w's shape (D, M). "
                 "dw = x.T @ dout, which is (D, N) @ (N, M)."),
+        Mistake("dx transposed", lambda dout, c: (c.w @ dout.T, c.x.T @ dout, dout.sum(0)),
+                "Your `dx` is transposed: it must have x's shape (N, D), one row per "
+                "example. dx = dout @ w.T, which is (N, M) @ (M, D)."),
+        Mistake("db with keepdims",
+                lambda dout, c: (dout @ c.w.T, c.x.T @ dout, dout.sum(0, keepdims=True)),
+                "`db` must have b's shape (M,), a 1-D array: sum over axis 0 without "
+                "keepdims=True."),
         Mistake("db averaged", lambda dout, c: (dout @ c.w.T, c.x.T @ dout, dout.mean(0)),
                 "Your `db` is the mean of dout over the batch. The bias is added to every "
                 "example, so its gradient *sums* the examples' contributions: "
@@ -613,6 +624,21 @@ def _mlp_backward(x, y, params, *, reverse=False, mask=True, summed=False, loss_
     return loss, (grads if reverse else grads[::-1])
 
 
+def _relu_on_logits(x, y, params):
+    h, caches = x, []
+    for w, b in params:
+        h, lin = layers.linear_forward(h, w, b)
+        h, relu = activations.relu_forward(h)
+        caches.append((lin, relu))
+    loss, dout = losses.softmax_cross_entropy(h, y)
+    grads = []
+    for lin, relu in reversed(caches):
+        dout = activations.relu_backward(dout, relu)
+        dout, dw, db = layers.linear_backward(dout, lin)
+        grads.append((dw, db))
+    return loss, grads[::-1]
+
+
 def _mlp_gradcheck(answer: Callable) -> None:
     rng = _seeded(349)
     sizes = [3, 4, 3]
@@ -648,6 +674,10 @@ MLP_LOSS_AND_GRADS = PartwiseExercise(
                 "You skipped the ReLU on the way back. Between two dense layers, pass the "
                 "gradient through relu_backward with that layer's ReLU cache, so it is "
                 "zeroed where the hidden unit was inactive."),
+        Mistake("ReLU after the last layer", _relu_on_logits,
+                "You applied ReLU after the last layer too. The last layer outputs the "
+                "logits directly (they may be negative): ReLU only goes between layers, "
+                "for i < len(params) - 1."),
         Mistake("loss summed", lambda x, y, p: _mlp_backward(x, y, p, loss_summed=True),
                 "Your loss is summed over the batch; return the mean (the loss "
                 "softmax_cross_entropy gives)."),
