@@ -541,3 +541,43 @@ def test_checks_are_fast(name, answer):
     start = time.perf_counter()
     assert evaluate(name, answer).passed
     assert time.perf_counter() - start < 1.0
+
+
+# --------------------------------------------------------------------------- learner walk-through
+
+def test_l2_python_sum_over_rows_gets_the_np_sum_hint():
+    def python_sum(weights, lam):
+        penalty = 0.5 * lam * sum(sum(w ** 2) for w in weights)
+        return penalty, [lam * w for w in weights]
+    assert_fails("l2_penalty", python_sum, "np.sum(w ** 2)", status="error")
+
+
+def test_dropout_forward_eval_cache_none():
+    def none_cache(x, p, training, rng):
+        if not training:
+            return x, None
+        return layers.dropout_forward(x, p, training, rng)
+    assert_fails("dropout_forward", none_cache, "the cache is none", "DropoutCache(None, p)")
+
+
+def test_early_epoch_zero_compared_with_itself():
+    def from_zero(val_losses, patience):
+        best, waited = 0, 0
+        for epoch in range(len(val_losses)):
+            if val_losses[epoch] < val_losses[best]:
+                best, waited = epoch, 0
+            else:
+                waited += 1
+                if waited >= patience:
+                    break
+        return best
+    assert_fails("early_stopping_epoch", from_zero, "epoch 0", "infinity")
+
+
+def test_dropout_forward_generator_has_no_rand():
+    def rand(x, p, training, rng):
+        if not training:
+            return x, layers.DropoutCache(None, p)
+        mask = (rng.rand(*x.shape) >= p) / (1 - p)
+        return x * mask, layers.DropoutCache(mask, p)
+    assert_fails("dropout_forward", rand, "rng.random(x.shape)", status="error")

@@ -176,7 +176,9 @@ L2_PENALTY = _WholeRunExercise(
     hints={
         "exception": "weights is a list of arrays, one per layer, and their shapes differ, "
                      "so np.sum(weights) or weights ** 2 cannot treat it as one array. "
-                     "Loop over it: for w in weights: ...",
+                     "Loop over it (for w in weights: ...) and add up every entry of each "
+                     "array with np.sum(w ** 2); Python's built-in sum(w ** 2) adds the "
+                     "rows of a matrix and leaves an array.",
         "mutation": "Build new arrays (lam * w) instead of changing the weights in place "
                     "(w *= lam changes the network's weights).",
     },
@@ -344,7 +346,12 @@ def _check_evaluation(answer: Any) -> None:
     case, out, cache = _forward_out(answer, x, p, False, 5,
                                     "a 4x5 batch in evaluation mode (training=False), p = 0.5")
     if np.allclose(out, x):
-        mask = cache[0] if isinstance(cache, tuple) and len(cache) == 2 else "missing"
+        if not isinstance(cache, tuple) or len(cache) != 2:
+            fail(f"On {case.label}, the cache is {kind_of(cache)}; expected "
+                 "DropoutCache(None, p).",
+                 "In evaluation mode return x, layers.DropoutCache(None, p): "
+                 "dropout_backward reads cache.mask and needs the cache even then.")
+        mask = cache[0]
         if not (mask is None or (isinstance(mask, np.ndarray) and np.allclose(mask, 1.0))):
             fail(f"On {case.label}, cache.mask is {kind_of(mask)}; in evaluation mode it "
                  "should be None (dropout did nothing).",
@@ -530,6 +537,20 @@ def _best_with(losses: Any, patience: int, *, stop_after: int, ties: bool = Fals
     return best
 
 
+def _epoch_zero_counted(losses: Any, patience: int) -> int:
+    """Mistake: the loop starts at epoch 0 and compares it with itself."""
+    losses = list(losses)
+    best, waited = 0, 0
+    for epoch in range(len(losses)):
+        if losses[epoch] < losses[best]:
+            best, waited = epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    return best
+
+
 def _early_cases() -> list[Case]:
     rng = np.random.default_rng(531)
     epochs = np.arange(40)
@@ -590,6 +611,10 @@ EARLY_STOPPING_EPOCH = _WholeRunExercise(
                                                     ties=True),
                 "An epoch improves only if its loss is strictly lower than the best so far; "
                 "an equal loss counts as a non-improving epoch (use <, not <=)."),
+        Mistake("epoch 0 compared with itself", _epoch_zero_counted,
+                "Your loop counts epoch 0 as an epoch without improvement (it is not "
+                "lower than itself). Epoch 0 is simply the first best: start the loop at "
+                "epoch 1, or start the best loss at infinity."),
         Mistake("counted from 1",
                 lambda losses, patience: regularization.early_stopping_epoch(
                     losses, patience) + 1,
