@@ -38,8 +38,8 @@ def _follows_library(name: str, make_update: Callable[[Callable | None], surface
                                                      atol=1e-9), axis=1))
             at = int(bad[0]) if bad.size else k
             fail(f"Each single step is right, but run for {steps} steps in a row on the "
-                 f"ravine (feeding each call the state the previous call returned) your path "
-                 f"leaves the library's at step {at}.",
+                 f"2-D ravine loss L(w) = (w1**2 + 20 * w2**2) / 2 (feeding each call what the "
+                 f"previous call returned) your path leaves the library's at step {at}.",
                  f"Return the *new* state from `{name}`, and make sure nothing is left over "
                  "between calls (no global variables, no default arguments that change).")
     return extra
