@@ -89,9 +89,19 @@ def _compare_values(got: np.ndarray, expected: np.ndarray, *, rtol: float, atol:
     flat = int(np.argmax(error))
     wrong = int((~close).sum())
     where = _index(flat, got.shape)
+    shown_got, shown_expected = _distinct(got_f.flat[flat], exp_f.flat[flat])
     return (f"{what} has {wrong} of {got.size} entries wrong; the worst is entry {where}: "
-            f"got {got_f.flat[flat]:.6g}, expected {exp_f.flat[flat]:.6g}"
+            f"got {shown_got}, expected {shown_expected}"
             f"{_input_note(inputs, flat)}")
+
+
+def _distinct(got: float, expected: float) -> tuple[str, str]:
+    """Format two numbers with just enough digits that they do not look equal."""
+    for digits in range(6, 18):
+        a, b = f"{got:.{digits}g}", f"{expected:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
 
 
 def _input_note(inputs: np.ndarray | None, flat: int) -> str:
@@ -110,7 +120,8 @@ def compare_number(got: Any, expected: float, *, rtol: float = RTOL, atol: float
     if not np.isfinite(got) and np.isfinite(expected):
         return f"{what} is {got}, expected the finite value {expected:.6g}"
     if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol):
-        return f"{what} is {float(got):.6g}, expected {float(expected):.6g}"
+        shown_got, shown_expected = _distinct(float(got), float(expected))
+        return f"{what} is {shown_got}, expected {shown_expected}"
     return None
 
 
