@@ -18,6 +18,7 @@ MODULES = [
     "course_lib.widgets",
     "course_lib.surfaces",
     "course_lib.gradflow",
+    "course_lib.shallow",
 ]
 
 

@@ -1,0 +1,458 @@
+"""Checks of chapter 1: every correct variant passes, every known mistake fails
+with its hint, and the checker survives whatever a learner's code does."""
+
+import math
+
+import numpy as np
+import pytest
+
+from course_lib import shallow
+from course_lib.exercises import CheckFailed, check, evaluate
+
+# --------------------------------------------------------------------------- helpers
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+def assert_fails(name, answer, *, status="failed", says=(), hint=()):
+    result = evaluate(name, answer)
+    assert result.status == status, result.to_text()
+    text = result.message.lower()
+    for word in says:
+        assert word.lower() in text, f"{word!r} not in message: {result.to_text()}"
+    for word in hint:
+        assert word.lower() in result.hint.lower(), f"{word!r} not in hint: {result.to_text()}"
+    return result
+
+
+# --------------------------------------------------------------------------- sigmoid
+
+
+def sigmoid_where(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_masks(z):
+    out = np.empty_like(z, dtype=float)
+    pos = z >= 0
+    out[pos] = 1 / (1 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1 + ez)
+    return out
+
+
+def sigmoid_tanh(z):
+    return 0.5 * (1 + np.tanh(z / 2))
+
+
+def sigmoid_logaddexp(z):
+    return np.exp(-np.logaddexp(0, -z))
+
+
+def sigmoid_errstate(z):
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_clip(z):
+    return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+
+def sigmoid_expit(z):
+    scipy_special = pytest.importorskip("scipy.special")
+    return scipy_special.expit(z)
+
+
+@pytest.mark.parametrize("answer", [sigmoid_where, sigmoid_masks, sigmoid_tanh, sigmoid_logaddexp,
+                                    sigmoid_errstate, sigmoid_clip, sigmoid_expit])
+def test_sigmoid_accepts_correct_variants(answer):
+    result = evaluate("sigmoid", answer)
+    assert result.status == "passed", result.to_text()
+
+
+def test_sigmoid_naive_overflow_is_caught_with_the_stable_recipe():
+    assert_fails("sigmoid", lambda z: 1 / (1 + np.exp(-z)),
+                 says=("RuntimeWarning", "overflow", "-1000"), hint=("exp(-|z|)",))
+
+
+def test_sigmoid_where_with_unsafe_branches_is_caught():
+    answer = lambda z: np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))  # noqa: E731
+    assert_fails("sigmoid", answer, says=("RuntimeWarning",), hint=("both branches",))
+
+
+def test_sigmoid_nan_for_large_positive_is_caught():
+    def answer(z):
+        with np.errstate(all="ignore"):
+            return np.exp(z) / (1 + np.exp(z))
+    assert_fails("sigmoid", answer, says=("nan", "1000"), hint=("inf / inf",))
+
+
+@pytest.mark.parametrize("answer,hint", [
+    (lambda z: sigmoid_where(-z), "sign"),
+    (lambda z: np.tanh(z), "tanh"),
+    (lambda z: (z > 0).astype(float), "step"),
+    (lambda z: np.where(z >= 0, np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))),
+                        1 / (1 + np.exp(-np.abs(z)))), "branches"),
+])
+def test_sigmoid_known_mistakes(answer, hint):
+    assert_fails("sigmoid", answer, says=("entry",), hint=(hint,))
+
+
+def test_sigmoid_math_exp_and_if_get_targeted_hints():
+    assert_fails("sigmoid", lambda z: 1 / (1 + math.exp(-z)), status="error",
+                 says=("TypeError", "3x4"), hint=("np.exp",))
+
+    def with_if(z):
+        if z >= 0:
+            return 1 / (1 + np.exp(-z))
+        return np.exp(z) / (1 + np.exp(z))
+    assert_fails("sigmoid", with_if, status="error", says=("ValueError", "line"),
+                 hint=("np.where",))
+
+
+# --------------------------------------------------------------------------- relu
+
+
+def relu_mask(z):
+    out = z.copy()
+    out[out < 0] = 0
+    return out
+
+
+@pytest.mark.parametrize("answer", [
+    lambda z: np.maximum(z, 0),
+    lambda z: np.maximum(0, z),
+    lambda z: np.where(z > 0, z, 0.0),
+    lambda z: z * (z > 0),
+    lambda z: np.clip(z, 0, None),
+    lambda z: (np.abs(z) + z) / 2,
+    relu_mask,
+])
+def test_relu_accepts_correct_variants(answer):
+    result = evaluate("relu", answer)
+    assert result.status == "passed", result.to_text()
+
+
+def test_relu_in_place_is_caught():
+    def in_place(z):
+        z[z < 0] = 0
+        return z
+    assert_fails("relu", in_place, says=("changed its argument `z` in place",),
+                 hint=("copy",))
+
+    def out_argument(z):
+        return np.maximum(z, 0, out=z)
+    assert_fails("relu", out_argument, says=("in place",))
+
+
+@pytest.mark.parametrize("answer,says,hint", [
+    (lambda z: np.max(z), "single number", "np.max"),
+    (lambda z: max(0.0, float(np.max(z))), "single number", "one number"),
+    (lambda z: np.max(z), "single number", "np.maximum"),
+    (lambda z: np.minimum(z, 0), "entries wrong", "negative part"),
+    (lambda z: np.clip(z, 0, 1), "entries wrong", "no upper limit"),
+    (np.abs, "entries wrong", "change sign"),
+    (lambda z: z + 0.0, "entries wrong", "unchanged"),
+    (lambda z: (z > 0).astype(float), "entries wrong", "slope"),
+])
+def test_relu_known_mistakes(answer, says, hint):
+    assert_fails("relu", answer, says=(says,), hint=(hint,))
+
+
+def test_relu_python_max_gets_a_targeted_hint():
+    assert_fails("relu", lambda z: max(0, z), status="error", says=("ValueError",),
+                 hint=("np.maximum",))
+
+
+# --------------------------------------------------------------------------- generic failures
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu"])
+def test_elementwise_generic_failures(name):
+    assert evaluate(name, stub).status == "not_implemented"
+    assert_fails(name, lambda z: None, says=("None", "return"))
+    assert_fails(name, lambda z: np.zeros(z.shape).tolist(), says=("list", "numpy"))
+    assert_fails(name, lambda z: np.zeros(z.size), says=("shape",))
+    assert_fails(name, lambda z: np.zeros(z.shape, dtype=int), says=("dtype",))
+    assert_fails(name, lambda z: np.full(z.shape, np.nan), says=("nan",))
+    assert_fails(name, lambda z: 1 / 0, status="error", says=("ZeroDivisionError", "3x4"))
+    assert_fails(name, "not a function", says=("should be a function",))
+
+
+# --------------------------------------------------------------------------- neuron
+
+
+def neuron_loop(x, w, b):
+    out = np.empty(x.shape[0])
+    for n in range(x.shape[0]):
+        z = sum(x[n, d] * w[d] for d in range(x.shape[1])) + b
+        out[n] = 0.5 * (1 + math.tanh(z / 2))
+    return out
+
+
+@pytest.mark.parametrize("answer", [
+    lambda x, w, b: sigmoid_where(x @ w + b),
+    lambda x, w, b: sigmoid_where(np.dot(x, w) + b),
+    lambda x, w, b: sigmoid_where(np.sum(x * w, axis=1) + b),
+    lambda x, w, b: sigmoid_where(np.einsum("nd,d->n", x, w) + b),
+    lambda x, w, b: sigmoid_where((x @ w[:, None]).ravel() + b),
+    neuron_loop,
+])
+def test_neuron_accepts_correct_variants(answer):
+    result = evaluate("neuron", answer)
+    assert result.status == "passed", result.to_text()
+
+
+@pytest.mark.parametrize("answer,hint", [
+    (lambda x, w, b: sigmoid_where(x @ w), "bias b is missing"),
+    (lambda x, w, b: x @ w + b, "pre-activation"),
+    (lambda x, w, b: x @ w, "add the bias"),
+    (lambda x, w, b: sigmoid_where(x @ (w + b)), "added b to every weight"),
+    (lambda x, w, b: sigmoid_where(b * (x @ w)), "multiplied"),
+    (lambda x, w, b: sigmoid_where(x @ w.reshape(-1, 1) + b), "(N, 1)"),
+])
+def test_neuron_known_mistakes(answer, hint):
+    assert_fails("neuron", answer, hint=(hint,))
+
+
+def test_neuron_transposed_shapes_are_explained():
+    # fails with an exception on the non-square cases ...
+    assert_fails("neuron", lambda x, w, b: sigmoid_where(w @ x + b), status="error",
+                 says=("ValueError",), hint=("x @ w",))
+    # ... and is recognised by value where the batch is square
+    from course_lib.exercises import ch01
+    square = [c for c in ch01._neuron_cases() if "square" in c.label]
+    assert square
+    result = ch01.NEURON.diagnose(sigmoid_where(square[0].args[1] @ square[0].args[0]
+                                                + square[0].args[2]), square[0])
+    assert "mixes examples" in result
+
+
+def test_neuron_naive_sigmoid_is_told_to_reuse_sigmoid():
+    assert_fails("neuron", lambda x, w, b: 1 / (1 + np.exp(-(x @ w + b))),
+                 says=("RuntimeWarning", "large weights"), hint=("stable `sigmoid`",))
+
+
+def test_neuron_generic_failures():
+    assert evaluate("neuron", stub).status == "not_implemented"
+    assert_fails("neuron", lambda x, w, b: None, says=("None",))
+    assert_fails("neuron", lambda x, w, b: list(sigmoid_where(x @ w + b)), says=("list",))
+    assert_fails("neuron", lambda x, w, b: np.full(x.shape[0], np.nan), says=("nan",))
+
+    def mutates(x, w, b):
+        x += b
+        return sigmoid_where(x @ w)
+    assert_fails("neuron", mutates, says=("changed its argument `x`",))
+    assert_fails("neuron", lambda x, w, b: {}["key"], status="error", says=("KeyError",))
+
+
+# --------------------------------------------------------------------------- count_parameters
+
+
+def count_loop(layer_sizes):
+    total = 0
+    for i in range(1, len(layer_sizes)):
+        total += (layer_sizes[i - 1] + 1) * layer_sizes[i]
+    return total
+
+
+@pytest.mark.parametrize("answer", [
+    lambda s: sum(a * b + b for a, b in zip(s[:-1], s[1:])),
+    lambda s: int(np.sum(np.array(s[:-1]) * np.array(s[1:])) + np.sum(s[1:])),
+    lambda s: np.int64(sum((a + 1) * b for a, b in zip(s, s[1:]))),
+    count_loop,
+])
+def test_count_parameters_accepts_correct_variants(answer):
+    result = evaluate("count_parameters", answer)
+    assert result.status == "passed", result.to_text()
+
+
+@pytest.mark.parametrize("answer,hint", [
+    (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "only the weights"),
+    (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + sum(s), "input layer biases"),
+    (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "n_in"),
+    (lambda s: s[0] * s[1] + s[1], "only the first layer"),
+    (lambda s: int(np.prod(s)), "consecutive layers only"),
+    (lambda s: sum(s), "counted the units"),
+])
+def test_count_parameters_known_mistakes(answer, hint):
+    assert_fails("count_parameters", answer, says=("expected",), hint=(hint,))
+
+
+def test_count_parameters_generic_failures():
+    assert evaluate("count_parameters", stub).status == "not_implemented"
+    assert_fails("count_parameters", lambda s: None, says=("None",))
+    assert_fails("count_parameters", lambda s: [13], says=("list",))
+    assert_fails("count_parameters", lambda s: 13.5, says=("whole number",))
+
+    def pops(s):
+        s = s if isinstance(s, list) else list(s)
+        last = s.pop()
+        return count_loop(s + [last])
+    assert_fails("count_parameters", pops, says=("in place",), hint=("pop",))
+    assert_fails("count_parameters", lambda s: s[5], status="error", says=("IndexError",))
+
+
+# --------------------------------------------------------------------------- xor_weights
+
+
+def xor_from(**changes):
+    weights = shallow.xor_weights()
+    weights.update(changes)
+    return weights
+
+
+@pytest.mark.parametrize("answer", [
+    shallow.xor_weights,
+    shallow.xor_weights(),                                                 # the dict itself
+    lambda: xor_from(w2=np.array([20.0, -20.0]), b2=-10.0),                # w2 as (2,), float b2
+    lambda: xor_from(b2=np.float64(-10.0)),
+    lambda: {"w1": [[20, -20], [20, -20]], "b1": [-10, 30],                 # OR and NAND, lists
+             "w2": [[20], [20]], "b2": [-30]},
+    lambda: {k: v * 5 for k, v in shallow.xor_weights().items()},           # scaled up
+])
+def test_xor_accepts_correct_variants(answer):
+    result = evaluate("xor_weights", answer)
+    assert result.status == "passed", result.to_text()
+    assert "XOR" in result.message
+
+
+def test_xor_barely_correct_passes_with_a_note():
+    weights = {k: v / 8 for k, v in shallow.xor_weights().items()}
+    result = evaluate("xor_weights", weights)
+    assert result.status == "passed"
+    assert "only just" in result.message
+
+
+@pytest.mark.parametrize("weights,says,hint", [
+    (xor_from(w2=np.array([[20.0], [0.0]])), "OR", "OR but not AND"),
+    (xor_from(w2=np.array([[0.0], [20.0]])), "AND", "exactly one"),
+    (xor_from(w2=np.array([[-20.0], [20.0]]), b2=np.array([10.0])), "XNOR", "negate"),
+    (xor_from(b2=np.array([-100.0])), "always 0", "signs"),
+    (xor_from(b2=np.array([100.0])), "always 1", "too large"),
+    ({k: v / 40 for k, v in shallow.xor_weights().items()}, "[0, 0, 0, 0]", "too small"),
+])
+def test_xor_wrong_functions_are_named(weights, says, hint):
+    assert_fails("xor_weights", lambda: weights, says=(says,), hint=(hint,))
+
+
+def test_xor_transposed_w1_is_recognised():
+    weights = {"w1": np.array([[20.0, 20.0], [-20.0, -20.0]]), "b1": np.array([-10.0, 30.0]),
+               "w2": np.array([[20.0], [20.0]]), "b2": np.array([-30.0])}
+    assert evaluate("xor_weights", {**weights, "w1": weights["w1"].T}).status == "passed"
+    assert_fails("xor_weights", weights, hint=("column j",))
+
+
+@pytest.mark.parametrize("changes,says", [
+    ({"w2": np.array([[20.0, -20.0]])}, "transpose"),
+    ({"w1": np.array([20.0, 20.0])}, "w1 has shape (2,)"),
+    ({"b1": np.array([[-10.0, -30.0]])}, "b1 has shape (1, 2)"),
+    ({"b2": np.array([-10.0, 0.0])}, "b2 has shape (2,)"),
+])
+def test_xor_wrong_shapes(changes, says):
+    assert_fails("xor_weights", xor_from(**changes), says=(says,), hint=("(D, M)",))
+
+
+def test_xor_generic_failures():
+    assert evaluate("xor_weights", stub).status == "not_implemented"
+    assert_fails("xor_weights", lambda: None, says=("None",))
+    assert_fails("xor_weights", lambda: [1, 2, 3, 4], says=("list",))
+    assert_fails("xor_weights", {"w1": np.ones((2, 2))}, says=("missing", "'b1'"))
+    assert_fails("xor_weights", xor_from(b1=np.array([np.nan, 1.0])), says=("NaN",))
+    assert_fails("xor_weights", xor_from(b1="minus ten"), says=("not an array",))
+    assert_fails("xor_weights", lambda: 1 / 0, status="error", says=("ZeroDivisionError",))
+
+
+# --------------------------------------------------------------------------- strict mode and speed
+
+
+@pytest.mark.parametrize("name,answer", [
+    ("sigmoid", lambda z: z), ("relu", stub), ("neuron", lambda x, w, b: x @ w),
+    ("xor_weights", {}), ("count_parameters", lambda s: 0),
+])
+def test_strict_mode_raises(monkeypatch, name, answer):
+    monkeypatch.setenv("COURSE_STRICT", "1")
+    with pytest.raises(CheckFailed):
+        check(name, answer)
+
+
+def test_strict_mode_passes_correct_answers(monkeypatch):
+    monkeypatch.setenv("COURSE_STRICT", "1")
+    check("sigmoid", sigmoid_where)
+    check("xor_weights", shallow.xor_weights)
+
+
+@pytest.mark.parametrize("name,answer", [
+    ("sigmoid", sigmoid_where), ("relu", lambda z: np.maximum(z, 0)),
+    ("neuron", lambda x, w, b: sigmoid_where(x @ w + b)), ("xor_weights", shallow.xor_weights),
+    ("count_parameters", count_loop),
+])
+def test_checks_are_fast(name, answer):
+    import time
+    start = time.perf_counter()
+    assert evaluate(name, answer).passed
+    assert time.perf_counter() - start < 0.5
+
+
+# --------------------------------------------------------------------------- course_lib.shallow
+
+
+def test_two_layer_sigmoid_matches_by_hand():
+    rng = np.random.default_rng(0)
+    x, w1, b1, w2 = rng.normal(size=(5, 3)), rng.normal(size=(3, 4)), rng.normal(size=4), \
+        rng.normal(size=(4, 1))
+    h = 1 / (1 + np.exp(-(x @ w1 + b1)))
+    expected = 1 / (1 + np.exp(-(h @ w2[:, 0] + 0.3)))
+    np.testing.assert_allclose(shallow.two_layer_sigmoid(x, w1, b1, w2, 0.3), expected)
+    np.testing.assert_allclose(shallow.two_layer_sigmoid(x, w1, b1, w2[:, 0], [0.3]), expected)
+
+
+def test_xor_weights_compute_xor():
+    out = shallow.two_layer_sigmoid(shallow.XOR_INPUTS, **shallow.xor_weights())
+    np.testing.assert_array_equal(np.round(out), shallow.XOR_TARGETS)
+    assert np.min(np.abs(out - 0.5)) > 0.49
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"w1": np.ones((3, 2))}, "w1 must have shape"),
+    ({"b1": np.ones(3)}, "b1 must have shape"),
+    ({"w2": np.ones((1, 2))}, "w2 must have shape"),
+    ({"b2": np.ones(2)}, "b2 must be a single number"),
+])
+def test_two_layer_sigmoid_rejects_bad_shapes(kwargs, match):
+    weights = {**shallow.xor_weights(), **kwargs}
+    with pytest.raises(ValueError, match=match):
+        shallow.two_layer_sigmoid(shallow.XOR_INPUTS, **weights)
+
+
+def test_sum_of_sigmoids_is_a_staircase():
+    x = np.array([-5.0, 0.5, 5.0])
+    out = shallow.sum_of_sigmoids(x, 1.0, np.array([0.0, 1.0]), np.array([2.0, -3.0]), 100.0)
+    np.testing.assert_allclose(out, [1.0, 3.0, 0.0], atol=1e-12)
+
+
+def test_fit_steps_error_shrinks_with_more_steps():
+    x = np.linspace(-2, 2, 500)
+    errors = []
+    for n in (4, 16, 64):
+        offset, edges, heights = shallow.fit_steps(np.sin, n, -2, 2)
+        assert edges.shape == heights.shape == (n - 1,)
+        fit = shallow.sum_of_sigmoids(x, offset, edges, heights, 1000.0)
+        errors.append(np.max(np.abs(fit - np.sin(x))))
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 4 / 64  # about half a step of a slope-1 function
+
+
+@pytest.mark.parametrize("call,error", [
+    (lambda: shallow.fit_steps(np.sin, 0, 0, 1), ValueError),
+    (lambda: shallow.fit_steps(np.sin, 3, 1, 0), ValueError),
+    (lambda: shallow.fit_steps("sin", 3, 0, 1), TypeError),
+    (lambda: shallow.sum_of_sigmoids(np.zeros(3), 0.0, np.zeros(2), np.zeros(3), 1.0), ValueError),
+    (lambda: shallow.sum_of_sigmoids(np.zeros(3), 0.0, np.zeros(2), np.zeros(2), -1.0), ValueError),
+])
+def test_shallow_validates_input(call, error):
+    with pytest.raises(error):
+        call()
