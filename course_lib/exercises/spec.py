@@ -53,6 +53,14 @@ class Exercise:
         raise NotImplementedError
 
 
+def _describe_check(check: Callable) -> str:
+    """A readable name for an extra check: its ``label`` or its function name."""
+    label = getattr(check, "label", None)
+    if label:
+        return str(label)
+    return getattr(check, "__name__", "a further check").strip("_").replace("_", " ")
+
+
 def require_callable(name: str, answer: Any) -> None:
     """Fail unless ``answer`` is a function."""
     if not callable(answer):
@@ -113,8 +121,9 @@ class FunctionExercise(Exercise):
         for extra in self.extra_checks:
             extra(answer)
         labels = "; ".join(case.label for case in cases)
-        extra = f" and {len(self.extra_checks)} further check(s)" if self.extra_checks else ""
-        return f"All {len(cases)} cases passed{extra}: {labels}."
+        extras = ", ".join(_describe_check(check) for check in self.extra_checks)
+        also = f" Also passed: {extras}." if extras else ""
+        return f"All {len(cases)} cases passed: {labels}.{also}"
 
     def _run_case(self, answer: Callable, case: Case) -> None:
         args, kwargs = case.fresh_args()
