@@ -11,6 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+# Kinds of numpy dtypes that count as numeric: bool, signed and unsigned
+# integers, floats, complex and timedelta (numpy counts it as an integer).
+_NUMERIC_KINDS = "biufcm"
+
 
 def describe(value: object) -> str:
     """Return a short description of ``value`` for error messages.
@@ -56,17 +60,20 @@ def as_array(
     """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a numeric array, got {describe(value)}") from exc
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    ):
+    if type(value) is np.ndarray:  # the common case: nothing to convert
+        array = value
+    else:
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be a numeric array, got {describe(value)}") from exc
+    # dtype.kind is one letter: the same test as np.issubdtype(dtype, np.number)
+    # or bool, without its cost (this runs on every call of every public function).
+    if array.dtype.kind not in _NUMERIC_KINDS:
         raise TypeError(f"{name} must be a numeric array, got {describe(value)}")
     if dtype is not None:
         array = array.astype(dtype, copy=False)
-    elif not np.issubdtype(array.dtype, np.floating):
+    elif array.dtype.kind != "f":
         array = array.astype(np.float64)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
@@ -75,7 +82,7 @@ def as_array(
             raise ValueError(
                 f"{name} must have {wanted} dimensions, got {array.ndim} (shape {array.shape})"
             )
-    if finite and np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+    if finite and array.dtype.kind == "f" and not np.isfinite(array).all():
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} must be finite, got {bad} NaN or infinite entries")
     return array
@@ -97,12 +104,14 @@ def as_labels(value: object, name: str, *, n: int | None = None,
     array = np.asarray(value)
     if array.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of labels, got shape {array.shape}")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        if not np.issubdtype(array.dtype, np.floating) or np.any(array != np.round(array)):
+    if array.size and array.dtype.kind not in "ium":  # not an integer dtype
+        if array.dtype.kind != "f" or np.any(array != np.round(array)):
             raise TypeError(f"{name} must hold integer class labels, got dtype {array.dtype}")
     array = array.astype(np.int64)
     if n is not None and array.shape[0] != n:
-        raise ValueError(f"{name} must have length {n} (one label per example), got {array.shape[0]}")
+        raise ValueError(
+            f"{name} must have length {n} (one label per example), got {array.shape[0]}"
+        )
     if num_classes is not None and array.size and (array.min() < 0 or array.max() >= num_classes):
         raise ValueError(
             f"{name} must lie in [0, {num_classes}), got values from {array.min()} to {array.max()}"
