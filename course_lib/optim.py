@@ -4,8 +4,11 @@ The pure functions (``gd_step``, ``momentum_step``, ...) take arrays and
 return new arrays; they never modify their inputs, so a notebook can call
 them in a loop to draw the path of an optimizer on a 2-D loss surface. The
 classes (``SGD``, ``RMSProp``, ``Adam``, ``AdamW``) keep one state per
-parameter and apply the same update rules (the private ``_gd``, ``_adam``, ...
-that the pure functions call after checking their inputs), with PyTorch's names.
+parameter and apply the same update rules with PyTorch's names. Like
+PyTorch's, they update the parameters and their own state *in place*
+(``p.value -= ...``), which saves a new array per parameter and step; keep a
+``p.value.copy()`` to remember old values. The arithmetic is the same as the
+pure functions', in the same order, so the numbers are the same.
 
 Weight decay follows the course's L2 convention: it applies to weight
 matrices (parameters with two or more dimensions) and never to biases.
@@ -271,8 +274,7 @@ def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t:
 
 
 # The update rules themselves, without validation. The public functions above
-# check their inputs and call these; the classes below, whose inputs were
-# checked once at construction, call them directly on every step.
+# check their inputs and call these.
 
 
 def _gd(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
@@ -316,6 +318,24 @@ def _adam(w, grad, m, v, t: int, lr: float, beta1: float, beta2: float, eps: flo
     return w - lr * direction, m, v
 
 
+def _adam_inplace(w, grad, m, v, t: int, lr: float, beta1: float, beta2: float, eps: float,
+                  weight_decay: float = 0.0) -> None:
+    """``_adam`` for the classes: the same operations, updating w, m and v in place."""
+    m *= beta1
+    m += (1.0 - beta1) * grad
+    v *= beta2
+    v += (1.0 - beta2) * np.square(grad)
+    c1, root_c2 = 1.0 - beta1**t, math.sqrt(1.0 - beta2**t)
+    direction = np.sqrt(v)
+    direction += eps * root_c2
+    np.divide(m, direction, out=direction)
+    direction *= root_c2 / c1
+    if weight_decay:
+        direction += weight_decay * w
+    direction *= lr
+    w -= direction
+
+
 def _check_params(params: object) -> list:
     """Return ``params`` as a non-empty list of objects with ``value`` and ``grad``."""
     if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
@@ -350,8 +370,8 @@ class Optimizer:
     lr : float
         Learning rate, ``>= 0``; a schedule may set ``optimizer.lr`` between steps.
 
-    Subclasses implement ``_update(p, state) -> new value`` with the same
-    update rules the pure functions apply (they skip the per-step input
+    Subclasses implement ``_update(p, state)``, which updates ``p.value`` in
+    place with the same rule the pure function applies (skipping its input
     checks, which cost a noticeable share of a small model's step).
 
     Taught in chapter 4, section 'Optimizers as objects'.
@@ -373,9 +393,9 @@ class Optimizer:
             if np.shape(p.grad) != np.shape(p.value):
                 raise ValueError(f"params[{i}].grad must have the shape of its value "
                                  f"{np.shape(p.value)}, got {np.shape(p.grad)}")
-            p.value = self._update(p, state)
+            self._update(p, state)
 
-    def _update(self, p, state: dict) -> np.ndarray:
+    def _update(self, p, state: dict) -> None:
         raise NotImplementedError
 
     @staticmethod
@@ -414,16 +434,18 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
 
-    def _update(self, p, state: dict) -> np.ndarray:
+    def _update(self, p, state: dict) -> None:
         grad = p.grad
         if self.weight_decay and self._decays(p):
             grad = grad + self.weight_decay * p.value
-        if self.momentum == 0.0:
-            return _gd(p.value, grad, self.lr)
-        velocity = state.get("velocity", np.zeros_like(p.value))
-        step = _nesterov if self.nesterov else _momentum
-        value, state["velocity"] = step(p.value, grad, velocity, self.lr, self.momentum)
-        return value
+        if self.momentum:  # as _momentum and _nesterov, in place
+            if "velocity" not in state:
+                state["velocity"] = np.zeros_like(p.value)
+            velocity = state["velocity"]
+            velocity *= self.momentum
+            velocity += grad
+            grad = grad + self.momentum * velocity if self.nesterov else velocity
+        p.value -= self.lr * grad
 
 
 class RMSProp(Optimizer):
@@ -439,13 +461,16 @@ class RMSProp(Optimizer):
         self.eps = check_positive(eps, "eps")
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
 
-    def _update(self, p, state: dict) -> np.ndarray:
+    def _update(self, p, state: dict) -> None:
         grad = p.grad
         if self.weight_decay and self._decays(p):
             grad = grad + self.weight_decay * p.value
-        s = state.get("s", np.zeros_like(p.value))
-        value, state["s"] = _rmsprop(p.value, grad, s, self.lr, self.rho, self.eps)
-        return value
+        if "s" not in state:
+            state["s"] = np.zeros_like(p.value)
+        s = state["s"]  # as _rmsprop, in place
+        s *= self.rho
+        s += (1.0 - self.rho) * (grad * grad)
+        p.value -= self.lr * grad / (np.sqrt(s) + self.eps)
 
 
 class Adam(Optimizer):
@@ -472,14 +497,12 @@ class Adam(Optimizer):
         state["t"] += 1
         return state["m"], state["v"], state["t"]
 
-    def _update(self, p, state: dict) -> np.ndarray:
+    def _update(self, p, state: dict) -> None:
         grad = p.grad
         if self.weight_decay and self._decays(p):
             grad = grad + self.weight_decay * p.value
         m, v, t = self._moments(p, state)
-        value, state["m"], state["v"] = _adam(p.value, grad, m, v, t, self.lr,
-                                              *self.betas, self.eps)
-        return value
+        _adam_inplace(p.value, grad, m, v, t, self.lr, *self.betas, self.eps)
 
 
 class AdamW(Adam):
@@ -496,9 +519,7 @@ class AdamW(Adam):
                  weight_decay: float = 0.01) -> None:
         super().__init__(params, lr, betas, eps, weight_decay)
 
-    def _update(self, p, state: dict) -> np.ndarray:
+    def _update(self, p, state: dict) -> None:
         m, v, t = self._moments(p, state)
         decay = self.weight_decay if self._decays(p) else 0.0
-        value, state["m"], state["v"] = _adam(p.value, p.grad, m, v, t, self.lr,
-                                              *self.betas, self.eps, decay)
-        return value
+        _adam_inplace(p.value, p.grad, m, v, t, self.lr, *self.betas, self.eps, decay)
