@@ -42,9 +42,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 1, section 'Activation functions'.
     """
-    z = as_array(z, "z")
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+    return _sigmoid(as_array(z, "z"))
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -65,8 +63,7 @@ def relu(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 1, section 'Activation functions'.
     """
-    z = as_array(z, "z")
-    return np.maximum(z, 0).astype(z.dtype, copy=False)
+    return _relu(as_array(z, "z"))
 
 
 def tanh(z: np.ndarray) -> np.ndarray:
@@ -106,8 +103,7 @@ def leaky_relu(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
     Taught in chapter 1, section 'Activation functions'.
     """
     z = as_array(z, "z")
-    slope = check_positive(slope, "slope", allow_zero=True)
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+    return _leaky_relu(z, check_positive(slope, "slope", allow_zero=True))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -165,9 +161,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 2, section 'Softmax and the log-sum-exp trick'.
     """
-    z = as_array(z, "z", ndim=2)
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return _log_softmax(as_array(z, "z", ndim=2))
 
 
 # --------------------------------------------------------------------------
@@ -202,11 +196,15 @@ class LeakyReluCache(NamedTuple):
 
 def _check_dout(dout: object, like: np.ndarray) -> np.ndarray:
     dout = as_array(dout, "dout")
+    _check_dout_shape(dout, like)
+    return dout
+
+
+def _check_dout_shape(dout: np.ndarray, like: np.ndarray) -> None:
     if dout.shape != like.shape:
         raise ValueError(
             f"dout must have the shape of the forward output {like.shape}, got {dout.shape}"
         )
-    return dout
 
 
 def _check_cache(cache: object, kind: type) -> None:
@@ -256,8 +254,7 @@ def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     Taught in chapter 3, section 'Backward through activations'.
     """
     _check_cache(cache, SigmoidCache)
-    dout = _check_dout(dout, cache.out)
-    return dout * cache.out * (1 - cache.out)
+    return _sigmoid_backward(_check_dout(dout, cache.out), cache)
 
 
 def relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
@@ -281,8 +278,7 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
 
     Taught in chapter 3, section 'Backward through activations'.
     """
-    x = as_array(x, "x")
-    return relu(x), ReluCache(x)
+    return _relu_forward(as_array(x, "x"))
 
 
 def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
@@ -312,8 +308,7 @@ def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     Taught in chapter 3, section 'Backward through activations'.
     """
     _check_cache(cache, ReluCache)
-    dout = _check_dout(dout, cache.x)
-    return dout * (cache.x > 0)
+    return _relu_backward(_check_dout(dout, cache.x), cache)
 
 
 def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, TanhCache]:
@@ -353,8 +348,7 @@ def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     Taught in chapter 3, section 'Backward through activations'.
     """
     _check_cache(cache, TanhCache)
-    dout = _check_dout(dout, cache.out)
-    return dout * (1 - cache.out**2)
+    return _tanh_backward(_check_dout(dout, cache.out), cache)
 
 
 def leaky_relu_forward(
@@ -375,8 +369,7 @@ def leaky_relu_forward(
     Taught in chapter 3, section 'Backward through activations'.
     """
     x = as_array(x, "x")
-    out = leaky_relu(x, slope)
-    return out, LeakyReluCache(x, float(slope))
+    return _leaky_relu_forward(x, check_positive(slope, "slope", allow_zero=True))
 
 
 def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
@@ -398,5 +391,63 @@ def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     Taught in chapter 3, section 'Backward through activations'.
     """
     _check_cache(cache, LeakyReluCache)
-    dout = _check_dout(dout, cache.x)
+    return _leaky_relu_backward(_check_dout(dout, cache.x), cache)
+
+
+# --------------------------------------------------------------------------
+# The computations themselves, without input checks. The public functions
+# above check their arguments and then call these; ``modules`` calls them
+# directly on arrays checked once where the batch entered the model.
+# --------------------------------------------------------------------------
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0).astype(z.dtype, copy=False)
+
+
+def _leaky_relu(z: np.ndarray, slope: float) -> np.ndarray:
+    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
+    out = _sigmoid(x)
+    return out, SigmoidCache(out)
+
+
+def _sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
+    return dout * cache.out * (1 - cache.out)
+
+
+def _relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
+    return _relu(x), ReluCache(x)
+
+
+def _relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
+    return dout * (cache.x > 0)
+
+
+def _tanh_forward(x: np.ndarray) -> tuple[np.ndarray, TanhCache]:
+    out = np.tanh(x)
+    return out, TanhCache(out)
+
+
+def _tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
+    return dout * (1 - cache.out**2)
+
+
+def _leaky_relu_forward(x: np.ndarray, slope: float) -> tuple[np.ndarray, LeakyReluCache]:
+    return _leaky_relu(x, slope), LeakyReluCache(x, float(slope))
+
+
+def _leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     return np.where(cache.x > 0, dout, cache.slope * dout).astype(dout.dtype, copy=False)

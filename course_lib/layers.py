@@ -33,6 +33,9 @@ class DropoutCache(NamedTuple):
 
 
 def _check_linear_shapes(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
+    """Shapes only: no pass over the data, so cheap enough for every call."""
+    if x.ndim != 2:
+        raise ValueError(f"x must have 2 dimensions, got {x.ndim} (shape {x.shape})")
     if w.shape[0] != x.shape[1]:
         raise ValueError(
             f"w must have shape ({x.shape[1]}, any) to match x of shape "
@@ -81,7 +84,7 @@ def linear_forward(
     w = as_array(w, "w", ndim=2)
     b = as_array(b, "b", ndim=1)
     _check_linear_shapes(x, w, b)
-    return x @ w + b, LinearCache(x, w, b)
+    return _linear_forward(x, w, b)
 
 
 def linear_backward(
@@ -114,14 +117,19 @@ def linear_backward(
         raise TypeError(
             f"cache must be the LinearCache returned by linear_forward, got {type(cache).__name__}"
         )
-    x, w, _ = cache
     dout = as_array(dout, "dout", ndim=2)
-    if dout.shape != (x.shape[0], w.shape[1]):
-        raise ValueError(
-            f"dout must have shape {(x.shape[0], w.shape[1])} like the forward output, "
-            f"got {dout.shape}"
-        )
-    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+    _check_dout_shape(dout, cache)
+    return _linear_backward(dout, cache)
+
+
+def _check_dout_shape(dout: np.ndarray, cache: LinearCache) -> None:
+    """Shapes only, like ``_check_linear_shapes``."""
+    if dout.ndim != 2:
+        raise ValueError(f"dout must have 2 dimensions, got {dout.ndim} (shape {dout.shape})")
+    expected = (cache.x.shape[0], cache.w.shape[1])
+    if dout.shape != expected:
+        raise ValueError(f"dout must have shape {expected} like the forward output, "
+                         f"got {dout.shape}")
 
 
 def dropout_forward(
@@ -164,10 +172,7 @@ def dropout_forward(
     rng = check_rng(rng)
     if not isinstance(training, (bool, np.bool_)):
         raise TypeError(f"training must be True or False, got {training!r}")
-    if not training:
-        return x, DropoutCache(None, p)
-    mask = ((rng.random(x.shape) >= p) / (1 - p)).astype(x.dtype, copy=False)
-    return x * mask, DropoutCache(mask, p)
+    return _dropout_forward(x, p, training, rng)
 
 
 def dropout_backward(dout: np.ndarray, cache: DropoutCache) -> np.ndarray:
@@ -196,10 +201,54 @@ def dropout_backward(dout: np.ndarray, cache: DropoutCache) -> np.ndarray:
             f"got {type(cache).__name__}"
         )
     dout = as_array(dout, "dout")
-    if cache.mask is None:
-        return dout
-    if dout.shape != cache.mask.shape:
+    _check_dropout_dout(dout, cache)
+    return _dropout_backward(dout, cache)
+
+
+def _check_dropout_dout(dout: np.ndarray, cache: DropoutCache) -> None:
+    if cache.mask is not None and dout.shape != cache.mask.shape:
         raise ValueError(
             f"dout must have the shape of the forward input {cache.mask.shape}, got {dout.shape}"
         )
-    return dout * cache.mask
+
+
+# --------------------------------------------------------------------------
+# The computations themselves, without input checks. The public functions
+# above check their arguments and then call these. ``modules`` calls them
+# directly on arrays that were checked once where the batch entered the
+# model, so a training step does not rescan every array for NaN.
+# --------------------------------------------------------------------------
+
+
+def _linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray
+                    ) -> tuple[np.ndarray, LinearCache]:
+    out = x @ w
+    if np.can_cast(b.dtype, out.dtype):
+        out += b  # in place: the same numbers as x @ w + b, one array fewer
+    else:
+        out = out + b  # a float64 b makes a float32 product float64, as x @ w + b does
+    return out, LinearCache(x, w, b)
+
+
+def _linear_backward(dout: np.ndarray, cache: LinearCache, input_grad: bool = True
+                     ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """As ``linear_backward``; ``input_grad=False`` skips dx (returned as None).
+
+    dx is the costliest product when D is large, and nobody needs it for the
+    first layer of a network: its input is the data, not a parameter.
+    """
+    x, w, _ = cache
+    dx = dout @ w.T if input_grad else None
+    return dx, x.T @ dout, dout.sum(axis=0)
+
+
+def _dropout_forward(x: np.ndarray, p: float, training: bool, rng: np.random.Generator
+                     ) -> tuple[np.ndarray, DropoutCache]:
+    if not training:
+        return x, DropoutCache(None, p)
+    mask = ((rng.random(x.shape) >= p) / (1 - p)).astype(x.dtype, copy=False)
+    return x * mask, DropoutCache(mask, p)
+
+
+def _dropout_backward(dout: np.ndarray, cache: DropoutCache) -> np.ndarray:
+    return dout if cache.mask is None else dout * cache.mask

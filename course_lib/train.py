@@ -9,12 +9,14 @@ validation sets in evaluation mode and records them in a :class:`History`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from course_lib.data import minibatches
 from course_lib.metrics import accuracy
+from course_lib.modules import Module
 from course_lib.validation import as_array, check_positive, check_rng, describe
 
 __all__ = ["History", "fit", "predict", "evaluate"]
@@ -124,10 +126,16 @@ def evaluate(model, loss_fn: Callable, x: np.ndarray, y: np.ndarray,
 def _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer) -> None:
     model.train()
     decayed = [p for p in model.parameters() if np.ndim(p.value) == 2]
+    if isinstance(model, Module):
+        # x was checked once by fit, so skip the per-batch checks, and skip the
+        # gradient with respect to the input batch, which no step uses.
+        forward, backward = model._forward, partial(model._backward, input_grad=False)
+    else:
+        forward, backward = model.forward, model.backward
     for xb, yb in minibatches(x, y, batch_size, rng):
         optimizer.zero_grad()
-        _, dout = loss_fn(model.forward(xb), yb)
-        model.backward(dout)
+        _, dout = loss_fn(forward(xb), yb)
+        backward(as_array(dout, "dout"))
         if regularizer is not None:
             _, grads = regularizer([p.value for p in decayed])
             for p, g in zip(decayed, grads):
