@@ -157,7 +157,7 @@ CONFUSION_WRONG = [
     (_cm_len_unique, "failed", "num_classes x num_classes"),
     (ch06._cm_fancy_add, "failed", ["np.add.at", "does not accumulate"]),
     (lambda t, p, c: _cm_add_at(t, p, c) / len(t), "failed", "counts"),
-    (_cm_float, "failed", ["dtype float64", "integer"]),
+    (_cm_float, "failed", ["dtype float64", "dtype=int"]),
     (lambda t, p, c: _cm_add_at(t, p, c).astype(bool), "failed", "dtype bool"),
     (lambda t, p, c: None, "failed", "forget `return`"),
     (lambda t, p, c: _cm_add_at(t, p, c).tolist(), "failed", "numpy array"),
@@ -251,6 +251,22 @@ def _tc_dropout_still_training(train_set, val_set, rng):
     return net, metrics.accuracy(net.forward(val_set[0]), val_set[1])
 
 
+def _tc_standardized_bare_net(train_set, val_set, rng):
+    scaler = data.Standardizer().fit(train_set[0])
+    net = _fit_mlp((scaler.transform(train_set[0]), train_set[1]), rng, epochs=10)
+    return net, metrics.accuracy(train.predict(net, scaler.transform(val_set[0])), val_set[1])
+
+
+_CHAPTER = data.train_val_test_split(*data.load_digits(), np.random.default_rng(0))
+_CHAPTER_SCALER = data.Standardizer().fit(_CHAPTER.train[0])
+
+
+def _tc_uses_chapter_globals(train_set, val_set, rng):
+    # trains on the chapter's standardized x_train instead of its argument
+    net = _fit_mlp((_CHAPTER_SCALER.transform(_CHAPTER.train[0]), _CHAPTER.train[1]), rng)
+    return net, metrics.accuracy(train.predict(net, val_set[0]), val_set[1])
+
+
 def _tc_mutates(train_set, val_set, rng):
     x, y = train_set
     x -= x.mean(axis=0)  # "standardizing" the caller's array in place
@@ -272,10 +288,12 @@ TRAIN_CORRECT = [_tc_module, _tc_standardized_function, _tc_dropout_list]
 TRAIN_WRONG = [
     (_tc_train_accuracy, "failed", ["own training data", "val"]),
     (_tc_percentage, "failed", "percentage"),
-    (_tc_trains_on_val, "failed", ["trained on the validation set", "only on `train`"]),
+    (_tc_trains_on_val, "failed", ["trained on the validation set", "only on `train_set`"]),
     (_tc_underfits, "failed", ["misses by", "percentage points", "underfits"]),
     (_tc_unseeded, "failed", ["reproducible", "rng"]),
     (_tc_dropout_still_training, "failed", ["evaluation mode"]),
+    (_tc_standardized_bare_net, "failed", ["raw", "scaler.transform"]),
+    (_tc_uses_chapter_globals, "failed", ["misses by", "own `train_set`"]),
     (_tc_mutates, "failed", "in place"),
     (_tc_model_wrong_shape, "failed", "expected scores of shape (1079, 10)"),
     (_tc_raises, "error", ["ValueError", "digits split"]),

@@ -134,7 +134,8 @@ def _confusion_cases() -> list[Case]:
 
 
 def _confusion_compare(got: Any, expected: np.ndarray, what: str = "your result") -> str | None:
-    if isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype.kind not in "iu":
+    if (isinstance(got, np.ndarray) and got.shape == expected.shape
+            and expected.dtype.kind in "iu" and got.dtype.kind not in "iu"):
         if got.dtype.kind == "f" and np.array_equal(got, expected):
             return (f"{what} has the right counts but dtype {got.dtype}; counts are whole "
                     "numbers, so the matrix should have an integer dtype")
@@ -181,6 +182,9 @@ CONFUSION_MATRIX = FunctionExercise(
                 "predicted) pair, even when the pair occurs several times: numpy's "
                 "buffered fancy indexing does not accumulate. Loop over the examples, "
                 "or use np.add.at(cm, (y_true, y_pred), 1)."),
+        Mistake("float counts", lambda t, p, c: _cm_loop(t, p, c).astype(np.float64),
+                "np.zeros makes a float array unless told otherwise; counts are whole "
+                "numbers: np.zeros((num_classes, num_classes), dtype=int)."),
         Mistake("fractions instead of counts",
                 lambda t, p, c: _cm_loop(t, p, c) / len(t),
                 "Your entries are fractions of all examples. The confusion matrix holds "
@@ -325,11 +329,14 @@ class TrainClassifierExercise(Exercise):
             fail(f"val_accuracy is {reported:.4f}, which is your model's accuracy on its own "
                  f"training data; on the validation set it is {acc_va:.4f}.",
                  "A model is always flattered by the examples it learned from: measure it on "
-                 "`val` (the second argument), which it never trained on.")
+                 "`val_set` (the second argument), which it never trained on.")
         fail(f"val_accuracy is {reported:.4f}, but your model classifies {acc_va:.4f} of the "
-             "validation digits correctly.",
-             "Measure the accuracy of the finished model on the validation set, in "
-             "evaluation mode (train.evaluate or train.predict switch dropout off).")
+             "validation digits correctly (given the raw pixels of `val_set`).",
+             "Measure the finished model on the validation set the way the check does: "
+             "on the raw `val_set` inputs, in evaluation mode (train.predict and "
+             "train.evaluate switch dropout off). If you standardize the inputs, the model "
+             "you return must standardize them too: "
+             "return lambda x: train.predict(net, scaler.transform(x)).")
 
     @staticmethod
     def _check_not_trained_on_val(s_tr, s_va, s_te, split, acc_va, acc_te) -> None:
@@ -351,16 +358,19 @@ class TrainClassifierExercise(Exercise):
                  f"much worse ({l_te:.3f}): it looks like it was trained on the validation "
                  f"set too, so its validation accuracy {acc_va:.1%} overstates how well it "
                  f"does on new digits ({acc_te:.1%}).",
-                 "Train only on `train`; use `val` only to measure and to choose "
+                 "Train only on `train_set`; use `val_set` only to measure and to choose "
                  "hyperparameters (pass it as train.fit's `val` argument, which never "
                  "trains on it).")
 
     @staticmethod
     def _improve_hint(acc_tr: float, acc_va: float) -> str:
         if acc_tr < 0.97:
-            return ("Your model does not even fit its training data well: it underfits. Train "
-                    "for more epochs, raise the learning rate (Adam with lr=1e-3 works "
-                    "well), or use a wider hidden layer (64 to 256 units).")
+            return ("Your model does not even fit the check's training digits well. Make "
+                    "sure you train on the function's own `train_set` argument (not on "
+                    "the chapter's x_train, which is split and scaled differently), and "
+                    "return a model that takes the raw pixels. If it still underfits: "
+                    "train for more epochs, raise the learning rate (Adam with lr=1e-3 "
+                    "works well), or use a wider hidden layer (64 to 256 units).")
         return ("Your model fits its training data but generalizes less well: add some "
                 "L2 regularization or dropout, or stop earlier (pick the epoch with the best "
                 "validation loss).")
