@@ -456,3 +456,18 @@ def test_fit_steps_error_shrinks_with_more_steps():
 def test_shallow_validates_input(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_neuron_blames_an_unfinished_sigmoid():
+    def unfinished_sigmoid(z):
+        raise NotImplementedError
+
+    result = evaluate("neuron", lambda x, w, b: unfinished_sigmoid(x @ w + b))
+    assert result.status == "not_implemented"
+    assert "sigmoid" in result.hint
+
+
+def test_xor_small_weights_hint_does_not_blame_the_signs():
+    weights = {k: v / 40 for k, v in shallow.xor_weights().items()}
+    result = evaluate("xor_weights", weights)
+    assert "too small" in result.hint and "signs" not in result.hint

@@ -247,6 +247,9 @@ NEURON = _Exercise(
     hint="The neuron computes sigmoid(x @ w + b): one weighted sum per row of x, plus b, "
          "through the sigmoid.",
     hints={
+        "not_implemented": "If you did write `neuron`, the NotImplementedError comes from "
+                           "the `sigmoid` it calls: finish that exercise first, or call "
+                           "activations.sigmoid for now.",
         "warning": "The naive 1 / (1 + np.exp(-z)) overflows when z is near -1000. "
                    "Call your stable `sigmoid` from the exercise above (or "
                    "activations.sigmoid) instead of writing the formula again.",
@@ -429,8 +432,7 @@ class XorWeights(Exercise):
             if np.all(np.abs(out - 0.5) < 0.2):
                 hint = ("All your outputs are close to 0.5: the weights are too small for "
                         "the sigmoids to decide. sigmoid(1) is only 0.73; with weights "
-                        "and biases around 10 to 20 each unit acts almost like a step. "
-                        + hint)
+                        "and biases around 10 to 20 each unit acts almost like a step.")
             what = f" (that is {name})" if name else ""
             fail(f"Your network's outputs are {table}; rounded they are "
                  f"{list(rounded)}{what}, not XOR [0, 1, 1, 0].",
