@@ -147,8 +147,9 @@ def explore(plot: Callable, **controls: object) -> ipywidgets.Widget:
     -------
     ipywidgets.interactive
         A ``VBox`` of the controls and the output; display it as the last
-        expression of a cell. In the book the first drawing is kept as a
-        static image, so also give a static counterpart.
+        expression of a cell. Widgets need a running kernel: the website
+        does not show them, so give every exploration a static counterpart
+        (``animation_html`` or ``small_multiples``).
 
     Examples
     --------
@@ -156,7 +157,7 @@ def explore(plot: Callable, **controls: object) -> ipywidgets.Widget:
     ...     ax.plot([0, 1], [0, slope])
     >>> explore(draw, slope=(0.0, 2.0, 0.1))  # doctest: +SKIP
 
-    Taught in chapter 1, section 'A neuron's decision boundary' (used in every chapter).
+    Taught in chapter 1, section 'One neuron as a classifier' (used in every chapter).
     """
     _check_callable(plot, "plot", "that draws a figure from the control values")
     try:
