@@ -370,6 +370,8 @@ class Optimizer:
     lr : float
         Learning rate, ``>= 0``; a schedule may set ``optimizer.lr`` between steps.
 
+    Notes
+    -----
     Subclasses implement ``_update(p, state)``, which updates ``p.value`` in
     place with the same rule the pure function applies (skipping its input
     checks, which cost a noticeable share of a small model's step).
