@@ -241,10 +241,11 @@ def _scores(model: Any, x: np.ndarray, where: str) -> np.ndarray:
     return out
 
 
-def _mean_loss(scores: np.ndarray, y: np.ndarray) -> float:
-    z = scores - scores.max(axis=1, keepdims=True)
+def _example_losses(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Cross-entropy of the softmax of ``scores`` (N, C) for each example, shape (N,)."""
+    z = scores.astype(np.float64) - scores.max(axis=1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(-log_p[np.arange(len(y)), y].mean())
+    return -log_p[np.arange(len(y)), y]
 
 
 class TrainClassifierExercise(Exercise):
@@ -284,7 +285,7 @@ class TrainClassifierExercise(Exercise):
         acc_tr, acc_va, acc_te = (float(np.mean(np.argmax(s, axis=1) == y))
                                   for s, y in ((s_tr, y_tr), (s_va, y_va), (s_te, y_te)))
         self._check_reported(reported, acc_tr, acc_va, len(y_va), len(y_tr))
-        self._check_not_trained_on_val(s_tr, s_va, s_te, split, acc_va, acc_te)
+        self._check_not_trained_on_val(s_tr, s_va, s_te, split, acc_tr, acc_va, acc_te)
         if acc_te < self.target:
             fail(f"Your model classifies {acc_te:.1%} of the {len(y_te)} held-out digits "
                  f"correctly; the target is {self.target:.0%}, so it misses by "
@@ -339,25 +340,32 @@ class TrainClassifierExercise(Exercise):
              "return lambda x: train.predict(net, scaler.transform(x)).")
 
     @staticmethod
-    def _check_not_trained_on_val(s_tr, s_va, s_te, split, acc_va, acc_te) -> None:
+    def _check_not_trained_on_val(s_tr, s_va, s_te, split, acc_tr, acc_va, acc_te) -> None:
         """Fail when the model fits the validation set like its training set.
 
-        A model's loss on examples it trained on is far below its loss on new
-        ones. Validation and held-out digits are both new to an honest model,
-        so their losses are close; a model that also trained on ``val`` has a
-        validation loss near its training loss and well below the held-out loss.
-        Measured on many honest runs, ``gap_new / gap_seen`` stayed below 0.3;
-        with ``val`` in the training data it was 1.0 or more.
+        A model's loss on examples it trained on is below its loss on new ones.
+        Validation and held-out digits are both new to an honest model, so
+        their mean losses differ only by noise; a model that also trained on
+        ``val`` has a validation loss near its training loss, well below the
+        held-out loss, and a validation accuracy near its training accuracy.
+        All four conditions must hold. Measured on 12 architectures and
+        settings: none of 60 honest runs was flagged (the loss-gap ratio alone
+        reached 0.68); 17 of 24 runs trained on ``val`` too were caught, and
+        the 7 missed barely overfit (their validation accuracy overstated the
+        held-out one by at most 2 points).
         """
         (_, y_tr), (_, y_va), (_, y_te) = split
-        l_tr, l_va, l_te = _mean_loss(s_tr, y_tr), _mean_loss(s_va, y_va), _mean_loss(s_te, y_te)
-        gap_seen, gap_new = l_te - l_tr, l_te - l_va
-        if gap_seen > 0.02 and gap_new > 0.75 * gap_seen:
+        l_va, l_te = _example_losses(s_va, y_va), _example_losses(s_te, y_te)
+        mean_tr, mean_va, mean_te = _example_losses(s_tr, y_tr).mean(), l_va.mean(), l_te.mean()
+        gap_seen, gap_new = mean_te - mean_tr, mean_te - mean_va
+        noise = np.sqrt(l_va.var() / len(l_va) + l_te.var() / len(l_te))
+        if (gap_seen > 0.02 and gap_new > 0.75 * gap_seen and gap_new > 1.5 * noise
+                and acc_va >= acc_tr - 0.01):
             fail(f"Your model fits the validation digits almost as well as the training "
-                 f"digits (mean loss {l_va:.3f} against {l_tr:.3f}) but the held-out digits "
-                 f"much worse ({l_te:.3f}): it looks like it was trained on the validation "
-                 f"set too, so its validation accuracy {acc_va:.1%} overstates how well it "
-                 f"does on new digits ({acc_te:.1%}).",
+                 f"digits (mean loss {mean_va:.3f} against {mean_tr:.3f}) but the held-out "
+                 f"digits much worse ({mean_te:.3f}): it looks like it was trained on the "
+                 f"validation set too, so its validation accuracy {acc_va:.1%} overstates "
+                 f"how well it does on new digits ({acc_te:.1%}).",
                  "Train only on `train_set`; use `val_set` only to measure and to choose "
                  "hyperparameters (pass it as train.fit's `val` argument, which never "
                  "trains on it).")
