@@ -151,17 +151,50 @@ class Value:
         return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
 
 
+# How an operation is written in its node of the graph: short, so the node stays small.
+_OP_SYMBOLS = {"sigmoid": "σ"}
+_FONT_SIZE = 10          # points; the figure is sized so the text keeps this size
+_LINE_HEIGHT = 0.19      # inches per line of text
+_GAP = 0.22              # inches between a node and the next
+
+
+def _value_text(v: Value) -> str:
+    """Two lines: ``label | data ...`` and ``grad ...``; unlabelled leaves are constants."""
+    if v.label:
+        name = f"{v.label} | "
+    elif not v._prev:
+        name = "const | "
+    else:
+        name = ""
+    return f"{name}data {v.data:.4g}\ngrad {v.grad:.4g}"
+
+
+def _width(text: str) -> float:
+    """Width in inches of ``text`` drawn in a box (measured with the default font)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(size=_FONT_SIZE)
+    points = max(TextToPath().get_text_width_height_descent(line, font, ismath=False)[0]
+                 for line in text.split("\n"))
+    return points / 72 + 0.2  # the box's padding on both sides
+
+
 def draw_graph(root: Value, ax=None):
     """Draw the computational graph that produced ``root``, left to right.
 
-    Values are boxes showing label, data and grad; operations are circles.
-    Columns are depths: inputs on the left, ``root`` on the right.
+    Values are boxes showing label, data and grad (an unlabelled input is a
+    ``const``); operations are small nodes between them, each sized to its
+    symbol (``*``, ``+``, ``σ`` for sigmoid, ``tanh``...). Columns are depths: inputs on
+    the left, ``root`` on the right. The columns are as wide as their widest
+    box, so nothing overlaps, and a new figure is sized to keep the text at
+    10 points.
 
     Parameters
     ----------
     root : Value
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure is made when omitted.
+        Where to draw; a new figure of the right size is made when omitted.
 
     Returns
     -------
@@ -184,35 +217,52 @@ def draw_graph(root: Value, ax=None):
     place(root, 0)
     max_d = max(depth.values())
     columns: dict[int, list[int]] = {}
-    for key, d in depth.items():
-        columns.setdefault(max_d - d, []).append(key)
+    for key in nodes:  # insertion order: a parent's operands stay next to each other
+        columns.setdefault(max_d - depth[key], []).append(key)
+    texts = {key: _value_text(v) for key, v in nodes.items()}
+    symbols = {key: _OP_SYMBOLS.get(v._op, v._op) for key, v in nodes.items() if v._op}
+    # x: each column of values is as wide as its widest box, preceded by its operations
+    centre, x = {}, 0.0
+    for col in range(max_d + 1):
+        keys = columns.get(col, [])
+        ops = [_width(symbols[k]) for k in keys if k in symbols]
+        op_width = max(ops, default=0.0)
+        if col > 0:
+            x += _GAP + op_width + _GAP if ops else _GAP
+        box_width = max((_width(texts[k]) for k in keys), default=0.0)
+        centre[col] = (x + box_width / 2, op_width, box_width)
+        x += box_width
+    row_step = 2 * _LINE_HEIGHT + 0.3
     pos = {}
     for col, keys in columns.items():
         for row, key in enumerate(keys):
-            pos[key] = (3.0 * col, row - (len(keys) - 1) / 2)
+            pos[key] = (centre[col][0], ((len(keys) - 1) / 2 - row) * row_step)
+    rows = max(map(len, columns.values()))
+    height = rows * row_step + 0.2
     if ax is None:
-        _, ax = plt.subplots(figsize=(2.8 * (max_d + 1), 1.2 * max(map(len, columns.values())) + 1))
-    box = {"boxstyle": "round", "fc": "white", "ec": "0.3"}
-    circle = {"boxstyle": "circle", "fc": "0.9", "ec": "0.3"}
+        fig = plt.figure(figsize=(x + 0.2, height))
+        ax = fig.add_axes((0, 0, 1, 1))
+    box = {"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.3"}
+    arrow = {"arrowstyle": "->", "shrinkA": 1, "shrinkB": 1, "color": "0.25"}
     boxes = {}
+    for key in nodes:
+        boxes[key] = ax.text(*pos[key], texts[key], ha="center", va="center", bbox=box,
+                             fontsize=_FONT_SIZE, linespacing=1.3, zorder=3)
     for key, v in nodes.items():
-        name = f"{v.label} | " if v.label else ""
-        boxes[key] = ax.text(*pos[key], f"{name}data {v.data:.4g} | grad {v.grad:.4g}",
-                             ha="center", va="center", bbox=box, fontsize=8, zorder=3)
-    arrow = {"arrowstyle": "->", "shrinkA": 2, "shrinkB": 2}
-    for key, v in nodes.items():
-        if v._op:  # the op circle sits half a column left of its result
-            x, y = pos[key]
-            op = ax.text(x - 1.5, y, v._op, ha="center", va="center", bbox=circle,
-                         fontsize=8, zorder=3)
+        if v._op:  # the operation sits in the gap left of its result
+            cx, y = pos[key]
+            col = max_d - depth[key]
+            op_x = cx - centre[col][2] / 2 - _GAP - centre[col][1] / 2
+            symbol = symbols[key]
+            style = "circle,pad=0.2" if len(symbol) <= 2 else "round,pad=0.25"
+            op = ax.text(op_x, y, symbol, ha="center", va="center", fontsize=_FONT_SIZE,
+                         bbox={"boxstyle": style, "fc": "0.9", "ec": "0.3"}, zorder=3)
             ax.annotate("", (0, 0.5), (1, 0.5), xycoords=boxes[key], textcoords=op,
                         arrowprops=arrow)
             for child in v._prev:
                 ax.annotate("", (0, 0.5), (1, 0.5), xycoords=op,
                             textcoords=boxes[id(child)], arrowprops=arrow)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 1.3, max(xs) + 1.3)
-    ax.set_ylim(min(ys) - 1, max(ys) + 1)
+    ax.set_xlim(-0.1, x + 0.1)
+    ax.set_ylim(-height / 2, height / 2)
     ax.set_axis_off()
     return ax
