@@ -471,3 +471,76 @@ def test_xor_small_weights_hint_does_not_blame_the_signs():
     weights = {k: v / 40 for k, v in shallow.xor_weights().items()}
     result = evaluate("xor_weights", weights)
     assert "too small" in result.hint and "signs" not in result.hint
+
+
+# ------------------------------------------------------------------ learner walk-through
+
+
+def _sigmoid_abs_only(z):
+    e = np.exp(-np.abs(z))
+    return 1 / (1 + e)
+
+
+def _sigmoid_lost_parentheses(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / 1 + e, e / 1 + e)
+
+
+@pytest.mark.parametrize("answer,hint", [
+    (_sigmoid_abs_only, "sigmoid(|z|)"),
+    (lambda z: np.where(z >= 0, _sigmoid_abs_only(z), _sigmoid_abs_only(z)), "e / (1 + e)"),
+    (lambda z: 1 / 1 + np.exp(-z), "parentheses"),
+    (_sigmoid_lost_parentheses, "parentheses"),
+])
+def test_sigmoid_review_mistakes(answer, hint):
+    assert_fails("sigmoid", answer, says=("entries wrong",), hint=(hint,))
+
+
+def test_relu_integer_result_is_explained():
+    assert_fails("relu", lambda z: np.vectorize(lambda v: max(0, v))(z), says=("dtype",),
+                 hint=("int 0",))
+    assert_fails("relu", lambda z: np.array([max(0, v) for v in z]), status="error",
+                 hint=("rows",))
+
+
+@pytest.mark.parametrize("answer,hint", [
+    (lambda x, w, b: sigmoid_where(x @ w) + b, "after the sigmoid"),
+    (lambda x, w, b: np.maximum(x @ w + b, 0), "relu"),
+    (lambda x, w, b: np.tanh(x @ w + b), "tanh"),
+    (lambda x, w, b: sigmoid_where(-(x @ w + b)), "sign"),
+    (lambda x, w, b: (x @ w + b > 0).astype(float), "perceptron"),
+    (lambda x, w, b: np.round(sigmoid_where(x @ w + b)), "without rounding"),
+    (lambda x, w, b: sigmoid_where(x * w + b), "entry by entry"),
+    (lambda x, w, b: sigmoid_where(np.sum(x @ w) + b), "one output per example"),
+])
+def test_neuron_review_mistakes(answer, hint):
+    assert_fails("neuron", answer, hint=(hint,))
+
+
+def test_neuron_math_exp_gets_the_math_hint():
+    assert_fails("neuron", lambda x, w, b: 1 / (1 + math.exp(-(x @ w + b))), status="error",
+                 hint=("np.exp",))
+
+
+@pytest.mark.parametrize("answer,hint", [
+    # on [2, 3, 1] these three mistakes all give 9: the one that agrees on every case wins
+    (lambda s: sum(s[i] * s[i + 1] + s[i + 1] for i in range(len(s) - 2)), "last layer"),
+    (lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "only the weights"),
+    (lambda s: s[0] * s[1] + s[1], "only the first layer"),
+    (lambda s: sum(a * b + 1 for a, b in zip(s[:-1], s[1:])), "one bias per layer"),
+])
+def test_count_parameters_ambiguous_first_case_picks_the_right_hint(answer, hint):
+    assert_fails("count_parameters", answer, hint=(hint,))
+
+
+def test_count_parameters_index_error_says_one_step_too_far():
+    assert_fails("count_parameters",
+                 lambda s: sum(s[i] * s[i + 1] + s[i + 1] for i in range(len(s))),
+                 status="error", says=("IndexError",), hint=("one step too far",))
+
+
+def test_xor_undefined_names_say_where_to_define_them():
+    def xor_weights():
+        return {"w1": w1, "b1": b1, "w2": w2, "b2": b2}  # noqa: F821 - the learner's bug
+    assert_fails("xor_weights", xor_weights, status="error", says=("NameError",),
+                 hint=("before `return`",))

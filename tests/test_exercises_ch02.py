@@ -434,3 +434,123 @@ def test_strict_mode_raises(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_STRICT", "0")
     check("softmax", _sm_unstable)  # shown, not raised
     assert "not yet right" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- learner walk-through
+
+def _sm_shift(shift):
+    def softmax(z):
+        e = np.exp(z - shift(z))
+        return e / e.sum(axis=1, keepdims=True)
+    return softmax
+
+
+def _lsm(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _mlp_sum_then_relu_tuple(x, params):
+    from course_lib import layers
+    h = x
+    for w, b in params[:-1]:
+        h = np.maximum(layers.linear_forward(h, w, b), 0)  # forgot to unpack (out, cache)
+    return layers.linear_forward(h, *params[-1])[0]
+
+
+def _mlp_returns_pair(x, params):
+    from course_lib import layers
+    h = x
+    for w, b in params[:-1]:
+        h = np.maximum(layers.linear_forward(h, w, b)[0], 0)
+    return layers.linear_forward(h, *params[-1])
+
+
+def _mlp_pops(x, params):
+    w_last, b_last = params.pop()
+    h = x
+    for w, b in params:
+        h = np.maximum(h @ w + b, 0)
+    return h @ w_last + b_last
+
+
+def _mlp_dicts(x, params):
+    h = x
+    for layer in params:
+        h = np.maximum(h @ layer["w"] + layer["b"], 0)
+    return h
+
+
+def _mlp_hidden_only(x, params):
+    h = x
+    for w, b in params[:-1]:
+        h = np.maximum(h @ w + b, 0)
+    return h
+
+
+def _mlp_return_inside(x, params):
+    h = x
+    for i, (w, b) in enumerate(params):
+        h = h @ w + b
+        if i < len(params) - 1:
+            h = np.maximum(h, 0)
+        return h
+
+
+REVIEW_WRONG = [
+    ("linear_forward", lambda x, w, b: ((x, w, b), x @ w + b), "failed", "other way round"),
+    ("linear_forward", lambda x, w, b: (x * w + b, (x, w, b)), "failed", "entry by entry"),
+    # a row with a spread of 2000: only the row maximum keeps every exponent <= 0
+    ("softmax", _sm_shift(lambda z: z.min(axis=1, keepdims=True)), "failed", "not its minimum"),
+    ("softmax", _sm_shift(lambda z: z.mean(axis=1, keepdims=True)), "failed", "not its minimum"),
+    ("softmax", _sm_shift(lambda z: z.max(axis=0, keepdims=True)), "failed", "each column"),
+    ("softmax", lambda z: np.exp(z - z.max(axis=1, keepdims=True))
+     / np.exp(z).sum(axis=1, keepdims=True), "failed", "numerator"),
+    ("softmax", _lsm, "failed", "logarithms"),
+    ("cross_entropy", lambda z, y: float(np.mean(np.log(np.exp(z).sum(axis=1))
+                                                 - z[np.arange(len(y)), y])), "failed", "finite"),
+    ("cross_entropy", lambda z, y: float(np.mean(np.log(np.exp(z - z.max(axis=1, keepdims=True))
+                                                        .sum(axis=1)) - z[np.arange(len(y)), y])),
+     "failed", "never negative"),
+    ("cross_entropy", lambda z, y: float(-np.mean(_lsm(z))), "failed", "every class"),
+    ("cross_entropy", lambda z, y: float(-np.mean(_lsm(z).max(axis=1))), "failed",
+     "predicted class"),
+    ("cross_entropy", lambda z, y: float(-np.mean(_lsm(z)[np.arange(len(y)), y]) / np.log(2)),
+     "failed", "natural logarithm"),
+    ("cross_entropy", lambda z, y: float(-np.mean(np.sum(y * _lsm(z), axis=1))), "error",
+     "not one-hot"),
+    ("cross_entropy", lambda z, y: float(-np.mean(
+        np.log(_softmax(z)[np.arange(len(y)), y] + 1e-12))), "failed", "mean is about 500"),
+    ("mlp_forward", _mlp_sum_then_relu_tuple, "error", "unpack"),
+    ("mlp_forward", _mlp_returns_pair, "failed", "only the logits"),
+    ("mlp_forward", _mlp_pops, "failed", "params[:-1]"),
+    ("mlp_forward", _mlp_dicts, "error", "for w, b in params"),
+    ("mlp_forward", _mlp_return_inside, "failed", "inside the loop"),
+    ("mlp_forward", _mlp_hidden_only, "failed", "never applied"),
+    ("mlp_forward", lambda x, p: x @ p[-1][0] + p[-1][1], "failed", "applied to x itself"),
+    ("mlp_forward", lambda x, p: _softmax(_mlp_loop(x, p)), "failed", "rows sum to 1"),
+    ("he_init", lambda a, b, rng: rng.normal(0, np.sqrt(2) / a, size=(a, b)), "failed",
+     "whole fraction"),
+    ("he_init", lambda a, b, rng: rng.normal(0, 2 / np.sqrt(a), size=(a, b)), "failed",
+     "whole fraction"),
+    ("he_init", lambda a, b, rng: rng.normal(0, np.sqrt(2 // a), size=(a, b)), "failed",
+     "integer division"),
+    ("he_init", lambda a, b, rng: np.clip(rng.normal(0, np.sqrt(2 / a), size=(a, b)),
+                                          -2 * np.sqrt(2 / a), 2 * np.sqrt(2 / a)),
+     "failed", "clipping"),
+]
+
+
+@pytest.mark.parametrize(("name", "answer", "status", "words"), REVIEW_WRONG,
+                         ids=[f"{w[0]}-review-{i}" for i, w in enumerate(REVIEW_WRONG)])
+def test_review_mistakes_are_explained(name, answer, status, words):
+    result = evaluate(name, answer)
+    assert result.status == status, result.to_text()
+    text = f"{result.message}\n{result.hint}".lower()
+    assert words.lower() in text, result.to_text()
+
+
+def test_softmax_cases_include_a_row_wider_than_exp_can_take():
+    from course_lib.exercises import ch02
+    labels = [case.label for case in ch02._softmax_cases()]
+    assert ch02._WIDE_ROW in labels

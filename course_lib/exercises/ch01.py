@@ -47,6 +47,7 @@ class _Exercise(FunctionExercise):
     """
 
     error_hints: tuple[tuple[str, str], ...] = ()
+    diagnose_more: Callable[[Any, Case], str] | None = None
 
     def _run_case(self, answer: Callable, case: Case) -> None:
         try:
@@ -76,19 +77,29 @@ class _Exercise(FunctionExercise):
         candidates = [m for m in self.mistakes
                       if _same_output(got, quietly(m.answer, *case.args, **case.kwargs))]
         if len(candidates) > 1 and getattr(self, "_answer", None) is not None:
-            for mistake in candidates:
-                if all(_same_output(quietly(self._answer, *c.args, **c.kwargs),
-                                    quietly(mistake.answer, *c.args, **c.kwargs))
-                       for c in self.cases()):
-                    return mistake.hint
-        return candidates[0].hint if candidates else ""
+            # The mistake that agrees with the answer on the most cases wins
+            # (the first listed on a tie).
+            cases = self.cases()
+            answers = [quietly(self._answer, *c.args, **c.kwargs) for c in cases]
+
+            def agreement(mistake: Mistake) -> int:
+                return sum(_same_output(a, quietly(mistake.answer, *c.args, **c.kwargs))
+                           for a, c in zip(answers, cases))
+
+            return max(candidates, key=agreement).hint
+        if candidates:
+            return candidates[0].hint
+        if self.diagnose_more is not None:
+            return self.diagnose_more(got, case)
+        return ""
 
 
 _ARRAY_TRUTH = (
     r"truth value of an array",
     "`if z > 0:` (or `max(0, z)`, `and`, `or`) asks one yes/no question, but `z` is a "
-    "whole array. Work on every entry at once with numpy: np.where(condition, a, b), "
-    "np.maximum, or a boolean mask.",
+    "whole array (and `for v in z` over a 2-D array gives whole rows, not numbers). "
+    "Work on every entry at once with numpy: np.where(condition, a, b), np.maximum, "
+    "or a boolean mask.",
 )
 _MATH_MODULE = (
     r"only (length-1|0-dimensional|size-1) arrays|must be real number",
@@ -111,8 +122,21 @@ def _elementwise_cases() -> list[Case]:
     ]
 
 
-def _naive_sigmoid(z):
-    return 1 / (1 + np.exp(-z))
+def _sigmoid_of_abs(z):
+    e = np.exp(-np.abs(z))
+    return 1 / (1 + e)
+
+
+def _sigmoid_above_one(got: Any) -> str:
+    """A sigmoid never leaves (0, 1); values above 1 usually mean a lost parenthesis."""
+    if not isinstance(got, np.ndarray) or got.dtype.kind not in "fiu":
+        return ""
+    values = got[np.isfinite(got)]
+    if values.size and values.max() > 1:
+        return ("Some of your values are above 1, and a sigmoid stays between 0 and 1. "
+                "Check the parentheses: 1 / 1 + e is (1 / 1) + e, and e / 1 + e is "
+                "(e / 1) + e; write 1 / (1 + e) and e / (1 + e).")
+    return ""
 
 
 SIGMOID = _Exercise(
@@ -139,8 +163,13 @@ SIGMOID = _Exercise(
         Mistake("rounded to 0 or 1", lambda z: (z > 0).astype(float),
                 "Your output is 0 or 1: that is the step function of the perceptron. "
                 "The sigmoid is its smooth version, 1 / (1 + exp(-z)), with sigmoid(0) = 0.5."),
+        Mistake("negative branch missing", _sigmoid_of_abs,
+                "Your values are right where z >= 0 but above 0.5 where z < 0: you "
+                "computed 1 / (1 + e) with e = exp(-|z|) everywhere, which is "
+                "sigmoid(|z|). Where z < 0 the result is e / (1 + e)."),
     ),
     hint="sigmoid(z) = 1 / (1 + exp(-z)), elementwise; sigmoid(0) = 0.5.",
+    diagnose_more=lambda got, case: _sigmoid_above_one(got),
     hints={
         "warning": "exp(-z) overflows for large negative z (exp(1000) is inf). "
                    "Compute exp only of non-positive numbers: with e = exp(-|z|), "
@@ -180,6 +209,7 @@ RELU = _Exercise(
                 "Keep the value itself: relu(3) = 3."),
     ),
     hint="relu(z) = max(0, z) entry by entry: np.maximum(z, 0).",
+    diagnose_more=lambda got, case: _integer_result(got),
     hints={
         "mutation": "Setting z[z < 0] = 0 changes the caller's array. Work on a copy "
                     "(z = z.copy()) or build a new array with np.maximum(z, 0).",
@@ -187,6 +217,15 @@ RELU = _Exercise(
     },
     error_hints=(_ARRAY_TRUTH,),
 )
+
+def _integer_result(got: Any) -> str:
+    if isinstance(got, np.ndarray) and got.dtype.kind in "iu":
+        return ("Your result is an array of integers, so 2.7 became 2. This happens with "
+                "np.vectorize or a list of max(0, v): for a negative entry max returns the "
+                "int 0, and numpy then makes the whole array ints (or with .astype(int)). "
+                "np.maximum(z, 0) keeps the floats.")
+    return ""
+
 
 # --------------------------------------------------------------------------- neuron
 
@@ -243,6 +282,27 @@ NEURON = _Exercise(
         Mistake("kept a column", lambda x, w, b: _sig(x @ w.reshape(-1, 1) + b),
                 "Your result is a column of shape (N, 1); the neuron returns one number per "
                 "example, shape (N,). Use x @ w with w of shape (D,), or flatten the result."),
+        Mistake("bias after the sigmoid", lambda x, w, b: _sig(x @ w) + b,
+                "You added b after the sigmoid. The bias belongs inside: first "
+                "z = x @ w + b, then sigmoid(z)."),
+        Mistake("ReLU instead of sigmoid", lambda x, w, b: activations.relu(x @ w + b),
+                "Your outputs match relu(x @ w + b). This neuron uses the sigmoid: "
+                "sigmoid(x @ w + b)."),
+        Mistake("tanh instead of sigmoid", lambda x, w, b: np.tanh(x @ w + b),
+                "Your outputs match tanh(x @ w + b), which lies in (-1, 1). This neuron "
+                "uses the sigmoid: sigmoid(x @ w + b)."),
+        Mistake("sign of z flipped", lambda x, w, b: _sig(-(x @ w + b)),
+                "Your outputs are sigmoid(-(x @ w + b)), one minus the right ones: check "
+                "the sign inside your sigmoid, or a minus in front of x @ w."),
+        Mistake("rounded to 0 or 1", lambda x, w, b: (x @ w + b > 0).astype(float),
+                "Your outputs are 0 or 1, the answers of a perceptron. Return the sigmoid's "
+                "values themselves, without rounding or thresholding."),
+        Mistake("products not summed", lambda x, w, b: _sig(x * w + b),
+                "x * w multiplies entry by entry and keeps shape (N, D). The weighted sum "
+                "adds up the products in each row: x @ w (or np.sum(x * w, axis=1))."),
+        Mistake("one sum over the whole batch", lambda x, w, b: _sig(np.sum(x @ w) + b),
+                "You summed over all examples and returned one number. The neuron gives "
+                "one output per example: sigmoid(x @ w + b) has shape (N,)."),
     ),
     hint="The neuron computes sigmoid(x @ w + b): one weighted sum per row of x, plus b, "
          "through the sigmoid.",
@@ -262,6 +322,7 @@ NEURON = _Exercise(
          "weight per input. x @ w has shape (N,); w @ x or x.T @ w only work when "
          "the shapes happen to match."),
         _ARRAY_TRUTH,
+        _MATH_MODULE,
     ),
 )
 
@@ -304,6 +365,15 @@ COUNT_PARAMETERS = _Exercise(
         Mistake("only the first layer", lambda s: s[0] * s[1] + s[1],
                 "You counted only the first layer. Add n_in * n_out + n_out for every pair "
                 "of consecutive sizes."),
+        Mistake("last layer skipped",
+                lambda s: sum(a * b + b for a, b in list(_pairs(s))[:-1]),
+                "You left out the last layer (the one into the outputs): a loop such as "
+                "range(len(layer_sizes) - 2) stops one pair too early. There are "
+                "len(layer_sizes) - 1 layers; zip(layer_sizes[:-1], layer_sizes[1:]) "
+                "gives every pair."),
+        Mistake("one bias per layer", lambda s: sum(a * b + 1 for a, b in _pairs(s)),
+                "You counted one bias per layer. Every unit of a layer has its own bias, "
+                "so a layer from n_in to n_out units has n_out biases."),
         Mistake("product of all sizes", lambda s: int(np.prod(s)),
                 "Weights connect consecutive layers only: multiply neighbouring sizes "
                 "and add, do not multiply all sizes together."),
@@ -318,6 +388,13 @@ COUNT_PARAMETERS = _Exercise(
         "exception": "layer_sizes is a list (or tuple) of ints: loop over consecutive pairs, "
                      "e.g. zip(layer_sizes[:-1], layer_sizes[1:]).",
     },
+    error_hints=(
+        (r"IndexError",
+         "Your loop runs one step too far: a network with layer sizes [n_0, ..., n_L] "
+         "has L = len(layer_sizes) - 1 layers, so the last pair is (n_{L-1}, n_L). "
+         "range(len(layer_sizes) - 1), or zip(layer_sizes[:-1], layer_sizes[1:]), "
+         "stops there."),
+    ),
 )
 
 # --------------------------------------------------------------------------- xor_weights
@@ -412,7 +489,15 @@ class XorWeights(Exercise):
 
     def run(self, answer: Any) -> str:
         if callable(answer):
-            weights = call(answer, Case("calling xor_weights()", ()))
+            try:
+                weights = call(answer, Case("calling xor_weights()", ()))
+            except Stop as stop:
+                if stop.kind == "exception" and "NameError" in stop.message:
+                    stop.hint = ("Define the four arrays on the lines before `return`, "
+                                 "where the `raise` line was: w1 = np.array([[..., ...], "
+                                 "[..., ...]]), b1 = np.array([..., ...]), "
+                                 "w2 = np.array([[...], [...]]) and b2 = a number.")
+                raise
         else:
             weights = answer
         w = _xor_arrays(weights)

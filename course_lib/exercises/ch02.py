@@ -8,6 +8,7 @@ instead of exact values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ class _Exercise(FunctionExercise):
     case_hints: dict = field(default_factory=dict)
     diagnose_warnings: bool = False
     diagnose_more: Callable[[Any, Any, Case], str] | None = None
+    message_hints: tuple[tuple[str, str, str], ...] = ()
 
     def _run_case(self, answer: Any, case: Case) -> None:
         args, kwargs = case.fresh_args()
@@ -57,6 +59,10 @@ class _Exercise(FunctionExercise):
         except Stop as stop:
             if stop.kind == "exception" and "NameError" in stop.message:
                 stop.hint = _NAME_ERROR
+            for kind, pattern, hint in self.message_hints:
+                if stop.kind == kind and re.search(pattern, stop.message):
+                    stop.hint = hint
+                    break
             if not stop.hint:
                 stop.hint = self.case_hints.get(case.label, {}).get(stop.kind, "") or \
                     self.hints.get(stop.kind, "")
@@ -126,6 +132,10 @@ def _compare_linear(got: Any, expected: tuple) -> str | None:
                 "end with `return out, (x, w, b)`")
     if len(got) != 2:
         return f"your function returned {len(got)} values, expected 2: (out, cache)"
+    if isinstance(got[0], (tuple, list)) and isinstance(got[1], np.ndarray) \
+            and isinstance(cache, tuple):
+        return ("your result looks like (cache, out); return them the other way round, "
+                "`return out, (x, w, b)`")
     problem = compare_arrays(got[0], out, what="`out`")
     if problem or isinstance(cache, tuple):
         return problem or _compare_cache(got[1], tuple(cache))
@@ -164,6 +174,10 @@ LINEAR_FORWARD = _Exercise(
         Mistake("bias on the wrong axis", lambda x, w, b: (x @ w + b[:, None], (x, w, b)),
                 "The bias is added along the wrong axis: b has one entry per output "
                 "unit (column), so add it as b (shape (M,)), not b[:, None] or b.reshape(-1, 1)."),
+        Mistake("x * w entry by entry", lambda x, w, b: (x * w + b, (x, w, b)),
+                "x * w multiplies entry by entry (it only runs because this case is "
+                "square). The layer needs the matrix product x @ w, which sums over "
+                "the D inputs."),
         Mistake("bias subtracted", lambda x, w, b: (x @ w - b, (x, w, b)),
                 "The bias is subtracted: out = x @ w + b."),
         Mistake("bias summed", lambda x, w, b: (x @ w + b.sum(), (x, w, b)),
@@ -193,6 +207,7 @@ LINEAR_FORWARD = _Exercise(
 
 _FAR_APART = "rows far apart (one near +1000, one near -1000)"
 _LARGE = "large logits (1000, 1001, 1002)"
+_WIDE_ROW = "one row spanning -1000 to 1000 ([-1000, 0, 1000])"
 
 
 def _softmax_cases() -> list[Case]:
@@ -205,6 +220,7 @@ def _softmax_cases() -> list[Case]:
         Case("two classes (shape (5, 2))", (rng.normal(0, 4, size=(5, 2)),)),
         Case(_LARGE, (np.array([[1000.0, 1001.0, 1002.0], [1000.0, 1000.0, 1000.0]]),)),
         Case(_FAR_APART, (np.array([[1000.0, 999.0, 998.0], [-1000.0, -1001.0, -1002.0]]),)),
+        Case(_WIDE_ROW, (np.array([[-1000.0, 0.0, 1000.0], [1.0, 2.0, 3.0]]),)),
     ]
 
 
@@ -265,6 +281,19 @@ SOFTMAX = _Exercise(
                 "z.max(axis=1) has shape (N,), and numpy subtracts it from every row as "
                 "if it were a row of C values, so each example gets other rows' maxima. "
                 "Keep the axis: z - z.max(axis=1, keepdims=True)."),
+        Mistake("maximum of each column", lambda z: _rows_normalised(
+                    np.exp(z - z.max(axis=0, keepdims=True))),
+                "You subtracted z.max(axis=0), the maximum of each column (one class over "
+                "all examples), which differs from class to class and changes the result. "
+                "Subtract each row's maximum: z - z.max(axis=1, keepdims=True)."),
+        Mistake("only the numerator shifted", lambda z: np.exp(
+                    z - z.max(axis=1, keepdims=True)) / np.exp(z).sum(axis=1, keepdims=True),
+                "You shifted the logits in the numerator but summed exp of the unshifted "
+                "logits in the denominator. Shift once, e = exp(z - max), and divide e by "
+                "its own row sums."),
+        Mistake("log-probabilities returned", activations.log_softmax,
+                "Your values are the logarithms of the right ones (log-softmax). Return "
+                "the probabilities themselves: exp(shifted) / its row sum."),
         Mistake("no exponential", lambda z: z / z.sum(axis=1, keepdims=True),
                 "Exponentiate first: softmax(z)_c = exp(z_c) / sum_k exp(z_k). Dividing "
                 "the logits themselves by their sum can give negative 'probabilities'."),
@@ -280,6 +309,12 @@ SOFTMAX = _Exercise(
                     "`shifted = z - z.max(axis=1, keepdims=True)` instead.",
     },
     case_hints={
+        _WIDE_ROW: {
+            "warning": "Subtract each row's maximum, not its minimum, mean or first entry: "
+                       "only the maximum makes every exponent <= 0. With the minimum, the "
+                       "row [-1000, 0, 1000] becomes [0, 1000, 2000] and exp(2000) "
+                       "overflows.",
+        },
         _FAR_APART: {
             "warning": "Subtracting one maximum for the whole matrix is not enough when "
                        "rows are far apart: the row near -1000 becomes exp(-2000) = 0 "
@@ -292,7 +327,8 @@ SOFTMAX = _Exercise(
 
 # --------------------------------------------------------------------------- cross_entropy
 
-_CONFIDENT_WRONG = "a confident wrong answer (logits [1000, 0], true class 1)"
+_CONFIDENT_WRONG = ("a confident wrong answer (rows [1000, 0] and [0, 3], true class 1 in "
+                    "both: the first costs 1000, the mean is about 500)")
 
 
 def _ce_cases() -> list[Case]:
@@ -339,6 +375,15 @@ def _ce_more(got: Any, expected: Any, case: Case) -> str:
                 "a small epsilon before the log caps each example's loss (at 27.6 for "
                 "eps = 1e-12), but logits [1000, 0] with true class 1 have loss 1000. "
                 + _LOG_SOFTMAX)
+    if not np.isfinite(value):
+        return ("Your loss is not a finite number: exp of logits near 1000 overflows to "
+                "inf (and inf / inf is nan), or a probability underflows to 0 and "
+                "log(0) = -inf. " + _LOG_SOFTMAX)
+    if value < 0:
+        return ("A cross-entropy is never negative: log-probabilities are <= 0 and the loss "
+                "is minus their mean. If you used the log-sum-exp trick, check that the "
+                "max m is handled consistently: log sum_k exp(z_k) = m + log sum_k "
+                "exp(z_k - m), so either shift z_c too or add m back.")
     return ""
 
 
@@ -377,14 +422,28 @@ CROSS_ENTROPY = _Exercise(
                     activations.softmax(z)[np.arange(len(y)), y])),
                 "You averaged the probabilities of the true classes; the loss is the "
                 "mean of their negative logarithms."),
+        Mistake("every class averaged", lambda z, y: float(-np.mean(activations.log_softmax(z))),
+                "You averaged the log-probabilities of every class. The loss only uses "
+                "each example's true class: logp[np.arange(N), y]."),
+        Mistake("predicted class instead of y", lambda z, y: float(-np.mean(
+                    activations.log_softmax(z).max(axis=1))),
+                "You used the log-probability of the predicted class (the largest one). "
+                "The loss uses the true class given by the labels: logp[np.arange(N), y]."),
+        Mistake("log base 2", lambda z, y: float(-np.mean(_ce_parts(z, y)) / np.log(2)),
+                "Your loss is in bits (log base 2). The book uses the natural logarithm, "
+                "np.log."),
+        Mistake("log base 10", lambda z, y: float(-np.mean(_ce_parts(z, y)) / np.log(10)),
+                "You used log base 10. The book uses the natural logarithm, np.log."),
     ),
     hint="loss = -(1/N) * sum over n of log softmax(z_n)[y_n]: the mean negative "
          "log-probability of the true classes.",
     hints={
         "warning": "Your code emitted a RuntimeWarning (overflow, log(0) or 0/0). "
                    + _LOG_SOFTMAX,
-        "exception": "logits is (N, C) and y holds N integer labels; pick each row's "
-                     "true-class entry with logp[np.arange(N), y].",
+        "exception": "logits is (N, C) and y holds N integer labels (not one-hot rows); pick "
+                     "each row's true-class entry with logp[np.arange(N), y]. An error about "
+                     "broadcasting (N, C) with (N,) can also mean that a row sum or max lost "
+                     "its axis: use keepdims=True.",
         "mutation": "`logits -= ...` changes the caller's array; compute "
                     "`shifted = logits - logits.max(axis=1, keepdims=True)` instead.",
     },
@@ -450,6 +509,45 @@ def _mlp_first_only(x, params):
     return x @ w + b
 
 
+def _mlp_return_in_loop(x, params):
+    w, b = params[0]
+    h = x @ w + b
+    return h if len(params) == 1 else np.maximum(h, 0)
+
+
+def _mlp_last_skipped(x, params):
+    h = x
+    for w, b in list(params)[:-1]:
+        h = np.maximum(h @ w + b, 0)
+    return h
+
+
+def _mlp_every_layer_reads_x(x, params):
+    w, b = params[-1]
+    return x @ w + b
+
+
+def _mlp_sigmoid(x, params):
+    h = x
+    for i, (w, b) in enumerate(params):
+        h = h @ w + b
+        if i < len(params) - 1:
+            h = activations.sigmoid(h)
+    return h
+
+
+def _mlp_softmax_last(x, params):
+    return activations.softmax(network.mlp_forward(x, params))
+
+
+def _mlp_more(got: Any, expected: Any, case: Case) -> str:
+    if isinstance(got, (tuple, list)) and len(got) == 2 and isinstance(got[0], np.ndarray):
+        return ("You returned a pair, probably the (out, cache) of layers.linear_forward. "
+                "mlp_forward returns only the logits: unpack with "
+                "`out, _ = layers.linear_forward(h, w, b)` and return out.")
+    return ""
+
+
 MLP_FORWARD = _Exercise(
     name="mlp_forward",
     chapter=2,
@@ -475,9 +573,39 @@ MLP_FORWARD = _Exercise(
         Mistake("only the first layer", _mlp_first_only,
                 "Only the first layer was applied. Feed each layer's output into the next "
                 "one (h = relu(h @ w + b)) and return the last layer's output."),
+        Mistake("returned inside the loop", _mlp_return_in_loop,
+                "Your result is the first layer's output: is `return h` indented inside "
+                "the loop? Return after the loop has run over every layer."),
+        Mistake("last layer skipped", _mlp_last_skipped,
+                "Your result is the last hidden layer: the output layer, params[-1], "
+                "was never applied. Loop over params[:-1] with ReLU, then apply "
+                "params[-1] without it."),
+        Mistake("every layer reads x", _mlp_every_layer_reads_x,
+                "Your result is the last layer applied to x itself. Each layer reads the "
+                "previous layer's output: h = relu(h @ w + b), starting from h = x."),
+        Mistake("sigmoid between layers", _mlp_sigmoid,
+                "Your network uses the sigmoid between layers. This one uses the ReLU, "
+                "np.maximum(h, 0)."),
+        Mistake("softmax after the last layer", _mlp_softmax_last,
+                "Your rows sum to 1: you applied the softmax. mlp_forward returns the "
+                "logits, before any softmax; the loss applies it later."),
     ),
     hint="h = x; for each (w, b) in params: h = h @ w + b, then h = relu(h) unless it is "
          "the last layer. Return h (the logits).",
+    diagnose_more=_mlp_more,
+    message_hints=(
+        ("exception", r"inhomogeneous|setting an array element with a sequence",
+         "numpy was handed a tuple where it expected an array. layers.linear_forward "
+         "returns a pair (out, cache): unpack it, `h, _ = layers.linear_forward(h, w, b)`, "
+         "before the ReLU."),
+        ("exception", r"indices must be integers",
+         "Each entry of params is a tuple (w, b), not a dict: unpack it with "
+         "`for w, b in params:`."),
+        ("mutation", r"`params`",
+         "params.pop(), params.reverse() or assigning to params[i] changes the caller's "
+         "list. Read it without changing it: params[:-1] for the hidden layers and "
+         "params[-1] for the last one."),
+    ),
     hints={
         "exception": "A shape error usually means the layers are taken in the wrong order, "
                      "or a product is w @ h instead of h @ w. Layer i maps (N, D_i) to "
@@ -511,9 +639,19 @@ def _stats_hint(std: float, fan_in: int, fan_out: int) -> str:
         "the standard deviation 1 of rng.normal's default":
             ("rng.normal(size=...) has standard deviation 1; pass "
              "scale=np.sqrt(2 / fan_in)."),
+        "sqrt(2) / fan_in":
+            ("The square root covers the whole fraction: np.sqrt(2 / fan_in), "
+             "not np.sqrt(2) / fan_in."),
+        "2 / sqrt(fan_in)":
+            ("The square root covers the whole fraction: np.sqrt(2 / fan_in), "
+             "not 2 / np.sqrt(fan_in)."),
     }
+    if std == 0:
+        return ("All your weights are equal. If you wrote 2 // fan_in, that is integer "
+                "division and gives 0; use 2 / fan_in. Then draw random weights: "
+                "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
     values = (np.sqrt(2 / (fan_in + fan_out)), 2 / fan_in, np.sqrt(1 / fan_in),
-              np.sqrt(2 / fan_out), 1.0)
+              np.sqrt(2 / fan_out), 1.0, np.sqrt(2) / fan_in, 2 / np.sqrt(fan_in))
     for (label, hint), value in zip(known.items(), values):
         if abs(std / value - 1) < 0.05:
             return f"It matches {label}. {hint}"
@@ -545,6 +683,11 @@ class HeInit(Exercise):
                 stop.hint = _NAME_ERROR
             elif stop.kind == "exception" and not stop.hint:
                 stop.hint = ("Draw with the generator you are given: "
+                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
+            elif stop.kind == "warning" and not stop.hint:
+                stop.hint = ("Your code divided by zero or overflowed for these sizes. "
+                             "Draw the weights with the scale given, without rescaling "
+                             "them by their own mean or standard deviation: "
                              "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
             raise
         where = f"With {case.label}"
@@ -584,7 +727,8 @@ class HeInit(Exercise):
             if abs(kurtosis - 3) > 0.3:
                 fail(f"{where}, your weights do not look normally distributed "
                      f"(kurtosis {kurtosis:.2f}, a normal distribution has 3).",
-                     "Use rng.normal, not rng.uniform or rng.integers.")
+                     "Use the values of rng.normal as they come: not rng.uniform or "
+                     "rng.integers, and without clipping or rescaling them.")
         self._check_rng(answer)
         self._draw(answer, 1, 1, seed=3)
         return ("Shapes (300, 200), (50, 400) and (1, 1) are right, the weights have mean 0, "
