@@ -549,3 +549,157 @@ def test_each_check_is_fast(name):
     start = time.perf_counter()
     evaluate(name, ALL[name][1])
     assert time.perf_counter() - start < 0.5
+
+
+# --------------------------------------------------------------------------- learner walk-through
+
+
+def _ng_combine(combine):
+    def answer(f, x, h=1e-5):
+        grad = np.zeros_like(x, dtype=float)
+        for idx in np.ndindex(x.shape):
+            xp, xm = x.copy(), x.copy()
+            xp[idx] += h
+            xm[idx] -= h
+            grad[idx] = combine(f(xp), f(xm), h)
+        return grad
+    return answer
+
+
+def ng_same_array(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    for idx in np.ndindex(x.shape):
+        xp = x  # not a copy
+        xm = x
+        xp[idx] += h
+        xm[idx] -= h
+        grad[idx] = (f(xp) - f(xm)) / (2 * h)
+    return grad
+
+
+def ng_backward(f, x, h=1e-5):
+    fx = f(x)
+    grad = np.zeros_like(x, dtype=float)
+    for idx in np.ndindex(x.shape):
+        xm = x.copy()
+        xm[idx] -= h
+        grad[idx] = (fx - f(xm)) / h
+    return grad
+
+
+def ng_fixed_h(f, x, h=1e-5):
+    return _ng_combine(lambda fp, fm, _h: (fp - fm) / (2 * 1e-5))(f, x, 1e-5)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_ng_combine(lambda fp, fm, h: (fp - fm) / 2 * h), "(2 * h)"),
+    (_ng_combine(lambda fp, fm, h: (fm - fp) / (2 * h)), "wrong sign"),
+    (ng_backward, "backward difference"),
+    (ng_same_array, "same* array"),
+    (ng_fixed_h, "`h` argument"),
+])
+def test_numerical_gradient_walkthrough_mistakes(answer, words):
+    result = evaluate("numerical_gradient", answer)
+    assert result.status == "failed", result.to_text()
+    assert words in result.hint, result.to_text()
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda dout, cache: dout * np.sign(cache.x), "np.sign"),
+    (lambda dout, cache: dout * cache.x > 0, "parentheses"),
+])
+def test_relu_backward_walkthrough_mistakes(answer, words):
+    result = evaluate("relu_backward", answer)
+    assert result.status == "failed", result.to_text()
+    assert words in result.hint, result.to_text()
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda dout, c: (dout @ c.w.T, c.x.T @ dout / len(dout), dout.sum(0)), "already"),
+    (lambda dout, c: (c.x.T @ dout, dout @ c.w.T, dout.sum(0)), "(dx, dw, db)"),
+])
+def test_linear_backward_walkthrough_mistakes(answer, words):
+    result = evaluate("linear_backward", answer)
+    assert result.status == "failed", result.to_text()
+    assert words in result.hint, result.to_text()
+
+
+def _sce_parts(logits, y):
+    n, c = logits.shape
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return n, np.exp(logp), np.eye(c)[y], -logp[np.arange(n), y].mean()
+
+
+def _sce_with(grad):
+    def answer(logits, y):
+        n, p, onehot, loss = _sce_parts(logits, y)
+        return loss, grad(p, onehot, n, y)
+    return answer
+
+
+def sce_no_keepdims(logits, y):
+    shifted = logits - logits.max(axis=1)
+    return float(shifted.sum()), shifted
+
+
+def sce_mean_over_all(logits, y):
+    n, p, onehot, _ = _sce_parts(logits, y)
+    logp = np.log(p)
+    return -np.mean(onehot * logp), (p - onehot) / n
+
+
+def sce_swapped(logits, y):
+    loss, dlogits = losses.softmax_cross_entropy(logits, y)
+    return dlogits, loss
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (_sce_with(lambda p, t, n, y: p / n), "failed", "-1 at the true class"),
+    (_sce_with(lambda p, t, n, y: p / n - t), "failed", "whole difference"),
+    (_sce_with(lambda p, t, n, y: p), "failed", "softmax itself"),
+    (_sce_with(lambda p, t, n, y: (p - y[:, None]) / n), "failed", "label *value*"),
+    (sce_mean_over_all, "failed", "N*C"),
+    (sce_swapped, "failed", "(loss, dlogits)"),
+    (sce_no_keepdims, "error", "keepdims=True"),
+])
+def test_softmax_cross_entropy_walkthrough_mistakes(answer, status, words):
+    result = evaluate("softmax_cross_entropy", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.hint, result.to_text()
+
+
+def mlp_dx_not_passed_back(x, y, params):
+    h, caches = x, []
+    for i, (w, b) in enumerate(params):
+        h, lin = layers.linear_forward(h, w, b)
+        relu = None
+        if i < len(params) - 1:
+            h, relu = activations.relu_forward(h)
+        caches.append((lin, relu))
+    loss, dout = losses.softmax_cross_entropy(h, y)
+    grads = []
+    for lin, relu in reversed(caches):
+        if relu is not None:
+            dout = activations.relu_backward(dout, relu)
+        _, dw, db = layers.linear_backward(dout, lin)  # dx dropped
+        grads.append((dw, db))
+    return loss, grads[::-1]
+
+
+def test_mlp_dx_not_passed_back_is_explained():
+    result = evaluate("mlp_loss_and_grads", mlp_dx_not_passed_back)
+    assert result.status == "error", result.to_text()
+    assert "upstream gradient of the layer below" in result.hint, result.to_text()
+
+
+@pytest.mark.parametrize("name, answer", [
+    ("relu_backward", activations.relu_backward),
+    ("linear_backward", layers.linear_backward),
+    ("softmax_cross_entropy", losses.softmax_cross_entropy),
+    ("mlp_loss_and_grads", network.mlp_loss_and_grads),
+])
+def test_success_message_names_the_gradient_check(name, answer):
+    result = evaluate(name, answer)
+    assert result.status == "passed", result.to_text()
+    assert "numerical gradient check" in result.message, result.to_text()

@@ -527,3 +527,121 @@ def test_trajectory_and_updates_validate_their_input():
         surfaces.momentum(0.1, beta=1.0)
     with pytest.raises(TypeError, match="step"):
         surfaces.adam(0.1, step="adam")
+
+
+# --------------------------------------------------------------------------- learner walk-through
+
+
+def _momentum_lr_twice(w, grad, velocity, lr, beta):
+    velocity = beta * velocity + lr * grad
+    return w - lr * velocity, velocity
+
+
+def _momentum_cs231n(w, grad, velocity, lr, beta):
+    velocity = beta * velocity - lr * grad
+    return w + velocity, velocity
+
+
+def _momentum_nesterov(w, grad, velocity, lr, beta):
+    velocity = beta * velocity + grad
+    return w - lr * (grad + beta * velocity), velocity
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_momentum_lr_twice, "lr twice"),
+    (_momentum_cs231n, "another valid convention"),
+    (_momentum_nesterov, "Nesterov"),
+    (lambda w, grad, velocity, lr, beta: (w - lr * (beta * velocity + grad), velocity.copy()),
+     "velocity you were given"),
+    (lambda w, grad, velocity, lr, beta: (beta * velocity + grad,
+                                          w - lr * (beta * velocity + grad)),
+     "wrong order"),
+])
+def test_momentum_walkthrough_mistakes(answer, words):
+    result = evaluate("momentum_step", answer)
+    assert result.status == "failed", result.to_text()
+    assert words in result.hint, result.to_text()
+
+
+def _adam_variant(variant):
+    def answer(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (1 - beta1) * grad
+        v_sq = beta2 * v + (1 - beta2) * grad**2
+        m_hat, v_hat = m / (1 - beta1**t), v_sq / (1 - beta2**t)
+        if variant == "eps hat":
+            lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+            return w - lr_t * m / (np.sqrt(v_sq) + eps), m, v_sq
+        if variant == "eps inside":
+            return w - lr * m_hat / np.sqrt(v_hat + eps), m, v_sq
+        if variant == "not squared":
+            v_lin = beta2 * v + (1 - beta2) * grad
+            return w - lr * m_hat / (np.sqrt(v_lin / (1 - beta2**t)) + eps), m, v_lin
+        if variant == "only m":
+            return w - lr * m_hat / (np.sqrt(v_sq) + eps), m, v_sq
+        if variant == "only v":
+            return w - lr * m / (np.sqrt(v_hat) + eps), m, v_sq
+        if variant == "ascent":
+            return w + lr * m_hat / (np.sqrt(v_hat) + eps), m, v_sq
+        if variant == "order":
+            return w - lr * m_hat / (np.sqrt(v_hat) + eps), v_sq, m
+        raise AssertionError(variant)
+    return answer
+
+
+@pytest.mark.parametrize("variant, words", [
+    ("eps hat", "reordered form"),
+    ("eps inside", "outside the square root"),
+    ("not squared", "grad**2"),
+    ("only m", "corrected m but not v"),
+    ("only v", "corrected v but not m"),
+    ("ascent", "uphill"),
+    ("order", "swapped places"),
+])
+def test_adam_walkthrough_mistakes(variant, words):
+    result = evaluate("adam_step", _adam_variant(variant))
+    assert result.status == "failed", result.to_text()
+    assert words in result.hint, result.to_text()
+
+
+def _mb_slices(stop):
+    def answer(x, y, batch_size, rng):
+        idx = rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
+            batch = idx[start:stop(start, batch_size)]
+            yield x[batch], y[batch]
+    return answer
+
+
+def _mb_return_in_loop(x, y, batch_size, rng):
+    idx = rng.permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        batch = idx[start:start + batch_size]
+        return x[batch], y[batch]
+
+
+def _mb_wrap_around(x, y, batch_size, rng):
+    idx = rng.permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        batch = np.take(idx, range(start, start + batch_size), mode="wrap")
+        yield x[batch], y[batch]
+
+
+@pytest.mark.parametrize("answer, words", [
+    (_mb_slices(lambda start, b: start + b - 1), "slice bounds"),
+    (_mb_wrap_around, "overlap"),
+    (_mb_return_in_loop, "`return` inside the loop"),
+])
+def test_minibatches_walkthrough_mistakes(answer, words):
+    result = evaluate("minibatches", answer)
+    assert result.status == "failed", result.to_text()
+    assert words in (result.message + result.hint), result.to_text()
+
+
+@pytest.mark.parametrize("name, answer", [
+    ("gd_step", optim.gd_step), ("momentum_step", optim.momentum_step),
+    ("adam_step", optim.adam_step),
+])
+def test_success_message_names_the_chained_run(name, answer):
+    result = evaluate(name, answer)
+    assert result.status == "passed", result.to_text()
+    assert "steps in a row on the ravine" in result.message, result.to_text()

@@ -184,6 +184,33 @@ def _whole_rows(f, x, h=1e-5):
     return grad
 
 
+def _central(f, x, h, combine):
+    """Central-difference loop on a copy of x with a custom combination of f(x+h), f(x-h)."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        fp = float(f(x))
+        x[idx] = old - h
+        fm = float(f(x))
+        x[idx] = old
+        grad[idx] = combine(fp, fm, h)
+    return grad
+
+
+def _backward_difference(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    fx = float(f(x))
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old - h
+        grad[idx] = (fx - float(f(x))) / h
+        x[idx] = old
+    return grad
+
+
 _NUMGRAD_MISTAKES = (
     Mistake("forward difference", _forward_difference,
             "This looks like the forward difference (f(x + h) - f(x)) / h, whose error "
@@ -200,11 +227,35 @@ _NUMGRAD_MISTAKES = (
             "For a matrix x, `for i in range(len(x))` visits rows, and x[i] += h moves a "
             "whole row. Visit every entry with `for idx in np.ndindex(x.shape):` and "
             "perturb x[idx]."),
+    Mistake("precedence: / 2 * h",
+            lambda f, x, h=1e-5: _central(f, x, h, lambda p, m, h: (p - m) / 2 * h),
+            "Your values are tiny, about h**2 times the right ones: `(fp - fm) / 2 * h` "
+            "divides by 2 and then *multiplies* by h. Write `(fp - fm) / (2 * h)`."),
+    Mistake("sign flipped",
+            lambda f, x, h=1e-5: _central(f, x, h, lambda p, m, h: (m - p) / (2 * h)),
+            "Your gradient has the wrong sign: it is (f(x - h) - f(x + h)) / (2h). The point "
+            "with + h comes first: (f(x + h e_i) - f(x - h e_i)) / (2h)."),
+    Mistake("backward difference", _backward_difference,
+            "This looks like the backward difference (f(x) - f(x - h)) / h, which is "
+            "one-sided like the forward one and only accurate to order h. Use both sides: "
+            "(f(x + h e_i) - f(x - h e_i)) / (2h)."),
+    Mistake("h ignored", lambda f, x, h=1e-5: gradcheck.numerical_gradient(
+                f, np.array(x, dtype=float), 1e-5),
+            "Your result matches central differences with h = 1e-5, but this case passed "
+            "a different h. Compute with the `h` argument, using the h the caller passed "
+            "rather than a fixed number."),
     Mistake("x not restored between entries", _not_restored,
             "After perturbing entry i you must put it back to its original value before "
             "moving to the next entry; otherwise later entries are differentiated at a "
             "shifted point."),
 )
+
+_NUMGRAD_SAME_POINT_HINT = (
+    "Every entry of your gradient is exactly 0, so f(x + h) and f(x - h) came out equal: "
+    "both were probably evaluated on the *same* array. `xp = x` does not copy (xp and x are "
+    "one array), so xp[i] += h followed by xm[i] -= h undoes the change before f sees it. "
+    "Use x.copy() for each point, or set x[i] = old + h, evaluate f, then x[i] = old - h, "
+    "evaluate f, then x[i] = old.")
 
 _NUMGRAD_MUTATION_HINT = (
     "Save the entry first (old = x[i]), evaluate f at old + h and old - h, and then "
@@ -259,6 +310,8 @@ class NumericalGradientExercise(Exercise):
             fail(f"On {case.label}, {problem}.", self._diagnose(got, f, before, kwargs))
 
     def _diagnose(self, got: Any, f: Callable, x: np.ndarray, kwargs: dict) -> str:
+        if isinstance(got, np.ndarray) and got.shape == x.shape and not np.any(got):
+            return _NUMGRAD_SAME_POINT_HINT
         for mistake in _NUMGRAD_MISTAKES:
             wrong = quietly(mistake.answer, f, x.copy(), **kwargs)
             if wrong is not None and compare_arrays(got, wrong, rtol=1e-7, atol=1e-9) is None:
@@ -345,6 +398,13 @@ RELU_BACKWARD = FunctionExercise(
                 "dout[x > 0] picks the selected entries into a flat 1-D array, so the "
                 "shape is lost. Multiply by the mask instead: dout * (x > 0) keeps the "
                 "shape and puts zeros where the input was not positive."),
+        Mistake("sign of x", lambda dout, cache: dout * np.sign(cache.x),
+                "np.sign(x) is -1 where x < 0, so you sent the gradient back with its sign "
+                "flipped there. ReLU's slope is 0 for negative inputs, not -1: "
+                "dx = dout * (x > 0)."),
+        Mistake("precedence: dout * x > 0", lambda dout, cache: dout * cache.x > 0,
+                "`dout * x > 0` multiplies first and then compares, giving a boolean array. "
+                "Put the comparison in parentheses: dout * (x > 0)."),
         Mistake("mask only", lambda dout, cache: (cache.x > 0).astype(float),
                 "You returned the local gradient (x > 0) alone. The chain rule multiplies it "
                 "by the upstream gradient: dx = dout * (x > 0)."),
@@ -436,6 +496,15 @@ LINEAR_BACKWARD = PartwiseExercise(
                 lambda dout, c: (dout @ c.w, c.x.T @ dout, dout.sum(0)),
                 "Your `dx` uses w where it needs w.T: out = x @ w, so dx = dout @ w.T "
                 "((N, M) @ (M, D) gives x's shape (N, D))."),
+        Mistake("dw divided by N",
+                lambda dout, c: (dout @ c.w.T, c.x.T @ dout / len(dout), dout.sum(0)),
+                "Your `dw` is divided by the batch size. The 1/N of the mean loss is already "
+                "inside dout (softmax_cross_entropy put it there), so dw = x.T @ dout, "
+                "without dividing again."),
+        Mistake("returned (dw, dx, db)",
+                lambda dout, c: (c.x.T @ dout, dout @ c.w.T, dout.sum(0)),
+                "You returned dw first. The order is (dx, dw, db): the gradient of the "
+                "input, then of the weights, then of the bias."),
         Mistake("w in place of x in dw",
                 lambda dout, c: (dout @ c.w.T, c.w @ dout.T, dout.sum(0)),
                 "dw = x.T @ dout: the input x, not the weights, multiplies the upstream "
@@ -541,6 +610,29 @@ SOFTMAX_CROSS_ENTROPY = PartwiseExercise(
                 "wrong answer (at about 27.6 for eps=1e-12) instead of computing it. "
                 "Work with log-probabilities: logp = shifted - log(sum(exp(shifted))), "
                 "where shifted = logits - row max."),
+        Mistake("one-hot not subtracted", _sce_mistake(_mean_loss, lambda p, t, n: p / n),
+                "Your `dlogits` is softmax(logits) / N: the -1 at the true class is missing. "
+                "dlogits = (p - onehot(y)) / N, that is p[np.arange(N), y] -= 1, then / N."),
+        Mistake("only p divided by N", _sce_mistake(_mean_loss, lambda p, t, n: p / n - t),
+                "Only p was divided by N: `p / N - onehot` is parsed as (p / N) - onehot. "
+                "Divide the whole difference: (p - onehot(y)) / N."),
+        Mistake("probabilities returned", _sce_mistake(_mean_loss, lambda p, t, n: p),
+                "Your `dlogits` is the softmax itself. The gradient is the probabilities minus "
+                "the one-hot target, divided by N: (p - onehot(y)) / N."),
+        Mistake("label subtracted instead of one-hot",
+                _sce_mistake(_mean_loss, lambda p, t, n: (p - t.argmax(axis=1)[:, None]) / n),
+                "You subtracted the label *value* y from every entry of a row. The target "
+                "is one-hot: subtract 1 only in column y of each row, "
+                "p[np.arange(N), y] -= 1."),
+        Mistake("loss averaged over N*C entries",
+                _sce_mistake(lambda z, y: losses.cross_entropy(z, y) / z.shape[1],
+                             lambda p, t, n: (p - t) / n),
+                "Your loss is C times too small: np.mean over the (N, C) array of "
+                "onehot * logp divides by N*C. Average over the N examples only: "
+                "-logp[np.arange(N), y].mean()."),
+        Mistake("(dlogits, loss) returned",
+                lambda z, y: tuple(reversed(losses.softmax_cross_entropy(z, y))),
+                "You returned the pair in the wrong order: return (loss, dlogits)."),
         Mistake("forgot the minus in the loss",
                 _sce_mistake(lambda z, y: -losses.cross_entropy(z, y),
                              lambda p, t, n: (p - t) / n),
@@ -555,8 +647,11 @@ SOFTMAX_CROSS_ENTROPY = PartwiseExercise(
                    "of log(softmax).",
         "mutation": "Do not change `logits` in place (logits -= ...): compute "
                     "shifted = logits - logits.max(axis=1, keepdims=True) as a new array.",
-        "exception": "logits is (N, C) and y holds N integer labels. Pick the true class's "
-                     "entry of each row with logp[np.arange(N), y].",
+        "exception": "logits is (N, C) and y holds N integer labels. Row-wise reductions "
+                     "need keepdims=True to broadcast back against logits: "
+                     "logits.max(axis=1, keepdims=True) has shape (N, 1), while without it "
+                     "(N,) does not broadcast against (N, C). Pick the true class's entry of "
+                     "each row with logp[np.arange(N), y].",
     },
     extra_checks=(_sce_gradcheck,),
 )
@@ -691,12 +786,19 @@ MLP_LOSS_AND_GRADS = PartwiseExercise(
     hints={
         "exception": "params is a list of (w, b) pairs; keep each layer's caches from the "
                      "forward pass (a list you append to) and walk that list in reverse. "
-                     "The last layer has no ReLU.",
+                     "The last layer has no ReLU. Each linear_backward returns dx, the "
+                     "upstream gradient of the layer below: dout, dw, db = "
+                     "layers.linear_backward(dout, cache).",
         "mutation": "Do not change x or the parameters in place.",
     },
     extra_checks=(_mlp_gradcheck,),
 )
 
+
+_relu_gradcheck.label = "the numerical gradient check of dx"
+_linear_gradcheck.label = "the numerical gradient check of dx, dw and db"
+_sce_gradcheck.label = "the numerical gradient check of dlogits"
+_mlp_gradcheck.label = "the numerical gradient check of every (dw, db)"
 
 EXERCISES = (NUMERICAL_GRADIENT, RELU_BACKWARD, LINEAR_BACKWARD, SOFTMAX_CROSS_ENTROPY,
              MLP_LOSS_AND_GRADS)

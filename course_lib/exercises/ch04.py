@@ -10,7 +10,7 @@ import numpy as np
 
 from course_lib import optim, surfaces
 from course_lib.exercises.compare import compare_arrays, compare_tuple, kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, Stop, call, fail, quietly
 from course_lib.exercises.spec import Exercise, FunctionExercise, Mistake, require_callable
 
 # --------------------------------------------------------------------------- shared helpers
@@ -42,6 +42,7 @@ def _follows_library(name: str, make_update: Callable[[Callable | None], surface
                  f"previous call returned) your path leaves the library's at step {at}.",
                  f"Return the *new* state from `{name}`, and make sure nothing is left over "
                  "between calls (no global variables, no default arguments that change).")
+    extra.label = f"{steps} steps in a row on the ravine follow the library's path"
     return extra
 
 
@@ -94,8 +95,8 @@ GD_STEP = FunctionExercise(
 def _momentum_cases() -> list[Case]:
     rng = np.random.default_rng(402)
     return [
-        Case("the first step (velocity all zeros), lr=0.1, beta=0.9",
-             (rng.normal(size=4), rng.normal(size=4), np.zeros(4), 0.1, 0.9)),
+        Case("the first step (velocity all zeros), lr=0.2, beta=0.9",
+             (rng.normal(size=4), rng.normal(size=4), np.zeros(4), 0.2, 0.9)),
         Case("a step in mid-run (non-zero velocity), lr=0.05, beta=0.9",
              (rng.normal(size=5), rng.normal(size=5), rng.normal(size=5), 0.05, 0.9)),
         Case("a 2x3 weight matrix with non-zero velocity, lr=0.01, beta=0.5",
@@ -117,6 +118,28 @@ def _momentum_old_velocity(w, grad, velocity, lr, beta):
     return w - lr * velocity, beta * velocity + grad
 
 
+def _momentum_minus_convention(w, grad, velocity, lr, beta):
+    """The CS231n form: v = beta * v - lr * grad; w = w + v."""
+    velocity = beta * velocity - lr * grad
+    return w + velocity, velocity
+
+
+def _momentum_lr_twice(w, grad, velocity, lr, beta):
+    velocity = beta * velocity + lr * grad
+    return w - lr * velocity, velocity
+
+
+def _momentum_nesterov(w, grad, velocity, lr, beta):
+    velocity = beta * velocity + grad
+    return w - lr * (grad + beta * velocity), velocity
+
+
+_CONVENTION = ("That is another valid convention (CS231n and Sutskever et al. write it so): "
+               "for a constant lr it gives the same path, with v scaled by {scale}. This book, "
+               "like PyTorch, keeps lr outside: velocity = beta * velocity + grad, then "
+               "w = w - lr * velocity; return that velocity.")
+
+
 MOMENTUM_STEP = FunctionExercise(
     name="momentum_step",
     chapter=4,
@@ -131,10 +154,29 @@ MOMENTUM_STEP = FunctionExercise(
                 "w = w - lr * velocity."),
         Mistake("learning rate folded into the velocity", _momentum_lr_inside,
                 "You folded the learning rate into the velocity (v = beta*v + lr*grad; "
-                "w = w - v). That is another valid convention (CS231n and Sutskever et al. "
-                "write it so), and for a constant lr it gives the same path, with v scaled by "
-                "lr. This book, like PyTorch, keeps lr outside: velocity = beta * velocity + "
-                "grad, then w = w - lr * velocity; return that velocity."),
+                "w = w - v). " + _CONVENTION.format(scale="lr")),
+        Mistake("CS231n sign convention", _momentum_minus_convention,
+                "You folded the learning rate into the velocity with a minus sign "
+                "(v = beta*v - lr*grad; w = w + v). " + _CONVENTION.format(scale="-lr")),
+        Mistake("learning rate in both places", _momentum_lr_twice,
+                "You multiplied by lr twice: once inside the velocity (v = beta*v + lr*grad) "
+                "and again in the step (w - lr*v). Use it once, in the step: "
+                "velocity = beta * velocity + grad, then w = w - lr * velocity."),
+        Mistake("Nesterov", _momentum_nesterov,
+                "Your step is Nesterov's variant, w - lr * (grad + beta * velocity) (it is "
+                "optim.nesterov_step). The exercise asks for plain heavy-ball momentum: "
+                "w = w - lr * velocity with the new velocity."),
+        Mistake("old velocity returned",
+                lambda w, grad, velocity, lr, beta: (w - lr * (beta * velocity + grad),
+                                                     np.array(velocity, dtype=float)),
+                "Your w is right, but you returned the velocity you were given. Return the "
+                "*new* one, beta * velocity + grad: the caller passes it back in at the next "
+                "step, so the old one would make momentum forget everything."),
+        Mistake("(velocity, w) returned",
+                lambda w, grad, velocity, lr, beta: (beta * velocity + grad,
+                                                     w - lr * (beta * velocity + grad)),
+                "You returned the pair in the wrong order: return (w, velocity), the new "
+                "weights first."),
         Mistake("w updated with the old velocity", _momentum_old_velocity,
                 "You moved w with the *old* velocity. Update the velocity first, then use the "
                 "new one: velocity = beta * velocity + grad; w = w - lr * velocity."),
@@ -205,6 +247,69 @@ def _adam_no_sqrt(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return w - lr * m_hat / (v_hat + eps), m, v
 
 
+def _adam_efficient(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """The Adam paper's reordered form with its own eps-hat (TensorFlow/Keras use it)."""
+    m, v, _, _ = _adam_parts(w, grad, m, v, t, lr, beta1, beta2)
+    lr_t = lr * np.sqrt(1 - beta2**t) / (1 - beta1**t)
+    return w - lr_t * m / (np.sqrt(v) + eps), m, v
+
+
+def _adam_not_squared(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, _, m_hat, _ = _adam_parts(w, grad, m, v, t, lr, beta1, beta2)
+    v = beta2 * v + (1 - beta2) * grad
+    return w - lr * m_hat / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+def _adam_only_m_corrected(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, v, m_hat, _ = _adam_parts(w, grad, m, v, t, lr, beta1, beta2)
+    return w - lr * m_hat / (np.sqrt(v) + eps), m, v
+
+
+def _adam_only_v_corrected(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, v, _, v_hat = _adam_parts(w, grad, m, v, t, lr, beta1, beta2)
+    return w - lr * m / (np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_ascent(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, v, m_hat, v_hat = _adam_parts(w, grad, m, v, t, lr, beta1, beta2)
+    return w + lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_v_m_order(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, v, m_hat, v_hat = _adam_parts(w, grad, m, v, t, lr, beta1, beta2)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), v, m
+
+
+class _EveryCaseExercise(FunctionExercise):
+    """Diagnoses a wrong answer by the mistake it matches on *every* case.
+
+    Adam's mistakes can agree with each other on one case (eps inside the
+    square root and the paper's eps-hat form differ by about 1e-6 on ordinary
+    gradients) and differ a lot on another (tiny gradients), so a hint is only
+    given for a mistake that the learner's function reproduces everywhere.
+    """
+
+    def _run_case(self, answer: Callable, case: Case) -> None:
+        try:
+            super()._run_case(answer, case)
+        except Stop as stop:
+            if stop.kind == "wrong":
+                stop.hint = self._diagnose_everywhere(answer) or self.hint
+            raise
+
+    def _diagnose_everywhere(self, answer: Callable) -> str:
+        cases = self.cases()
+        got = [quietly(answer, *case.args, **case.kwargs) for case in cases]
+        for mistake in self.mistakes:
+            try:
+                if all(self.compare(g, quietly(mistake.answer, *case.args, **case.kwargs))
+                       is None for g, case in zip(got, cases)):
+                    return mistake.hint
+            except Exception:
+                continue
+        return ""
+
+
 def _adam_cases() -> list[Case]:
     rng = np.random.default_rng(404)
     z4 = np.zeros(4)
@@ -226,7 +331,7 @@ def _adam_cases() -> list[Case]:
     ]
 
 
-ADAM_STEP = FunctionExercise(
+ADAM_STEP = _EveryCaseExercise(
     name="adam_step",
     chapter=4,
     reference=optim.adam_step,
@@ -245,6 +350,12 @@ ADAM_STEP = FunctionExercise(
                 "Your bias correction uses beta**(t + 1), as if t counted from 0. In this "
                 "book (and in the Adam paper) t counts from 1: the first call has t=1 and "
                 "divides by 1 - beta1**1. Use t as given."),
+        Mistake("the paper's eps-hat form", _adam_efficient,
+                "You used the reordered form from the Adam paper, lr_t = lr * sqrt(1 - "
+                "beta2**t) / (1 - beta1**t) and w - lr_t * m / (sqrt(v) + eps). It is the same "
+                "up to eps, but there eps plays a different role (it equals eps * sqrt(1 - "
+                "beta2**t) in the form of the equation), so it differs where gradients are "
+                "tiny. Follow the equation: m_hat / (np.sqrt(v_hat) + eps)."),
         Mistake("eps inside the square root", _adam_eps_inside,
                 "eps belongs outside the square root: m_hat / (np.sqrt(v_hat) + eps). Inside "
                 "it (np.sqrt(v_hat + eps)) it acts like a gradient of size sqrt(eps) = 1e-4 and "
@@ -255,6 +366,19 @@ ADAM_STEP = FunctionExercise(
         Mistake("no square root", _adam_no_sqrt,
                 "Divide by the square root of v_hat: m_hat / (np.sqrt(v_hat) + eps). v has "
                 "the units of a squared gradient."),
+        Mistake("gradient not squared in v", _adam_not_squared,
+                "v is the running average of the *squared* gradient: "
+                "v = beta2 * v + (1 - beta2) * grad**2."),
+        Mistake("only m bias-corrected", _adam_only_m_corrected,
+                "You bias-corrected m but not v. Both start at zero, so both need it: "
+                "v_hat = v / (1 - beta2**t), and the step uses np.sqrt(v_hat)."),
+        Mistake("only v bias-corrected", _adam_only_v_corrected,
+                "You bias-corrected v but not m. Both start at zero, so both need it: "
+                "m_hat = m / (1 - beta1**t), and the step uses m_hat."),
+        Mistake("ascent", _adam_ascent,
+                "Your w moves uphill: subtract the step, w - lr * m_hat / (np.sqrt(v_hat) + eps)."),
+        Mistake("(w, v, m) returned", _adam_v_m_order,
+                "You returned m and v in swapped places: return (w, m, v)."),
     ),
     hint="m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; "
          "m_hat = m/(1-beta1**t); v_hat = v/(1-beta2**t); "
@@ -262,9 +386,11 @@ ADAM_STEP = FunctionExercise(
     hints={
         "mutation": "Build new arrays (m = beta1 * m + ...) instead of updating in place "
                     "(m *= beta1, w -= ...): in-place updates change the caller's arrays.",
-        "warning": "Something divided by zero. If your bias correction uses t - 1 (counting "
-                   "steps from 0), then at t=1 it computes 1 - beta**0 = 0. In this book t "
-                   "counts from 1: the first call has t=1 and divides by 1 - beta1**1.",
+        "warning": "Something divided by zero or took the square root of a negative number. "
+                   "If your bias correction uses t - 1 (counting steps from 0), then at t=1 "
+                   "it computes 1 - beta**0 = 0: in this book t counts from 1, so the first "
+                   "call has t=1 and divides by 1 - beta1**1. If v went negative, square the "
+                   "gradient: v = beta2 * v + (1 - beta2) * grad**2.",
     },
     extra_checks=(_follows_library("adam_step", lambda step: surfaces.adam(0.1, step=step)),),
 )
@@ -317,6 +443,15 @@ class MinibatchesExercise(Exercise):
                              "array in place (and shuffling x and y separately breaks the "
                              "pairs). " + _SHUFFLE_HINT)
             raise
+        if (isinstance(batches, list) and len(batches) == 2
+                and all(isinstance(b, np.ndarray) for b in batches)
+                and len(batches[0]) == len(batches[1]) <= batch_size
+                and len(x) > batch_size):
+            fail(f"On {label}, your function returned a single pair (xb, yb) instead of all "
+                 f"the batches of the epoch: a `return` inside the loop ends the function at "
+                 f"the first batch.",
+                 "Write `yield xb, yb` inside the loop (a generator hands out every batch), "
+                 "or collect the pairs in a list and return it after the loop.")
         if isinstance(batches, _NotIterable):
             if batches.value is None:
                 fail(f"On {label}, your function returned None. Use `yield xb, yb` inside "
@@ -375,12 +510,23 @@ class MinibatchesExercise(Exercise):
         if np.any(counts != 1):
             repeated = np.flatnonzero(counts > 1)
             missed = np.flatnonzero(counts == 0)
+            if len(repeated) and len(missed):
+                hint = ("Drawing indices at random (rng.integers, rng.choice with replacement) "
+                        "repeats some examples and misses others. Shuffle instead: "
+                        "idx = rng.permutation(n), then cut idx into consecutive slices.")
+            elif len(missed):
+                hint = ("Some examples fall between your batches: check the slice bounds. "
+                        "Python slices exclude their end, so idx[start:start + batch_size] "
+                        "with start in range(0, n, batch_size) covers every index once.")
+            else:
+                hint = ("Your batches overlap (or the last one was padded with examples from "
+                        "the start). Cut the shuffled indices into consecutive, "
+                        "non-overlapping slices: idx[start:start + batch_size] with start in "
+                        "range(0, n, batch_size); the last slice may be short.")
             fail(f"On {label}, one epoch should show every one of the {n} examples exactly "
                  f"once, but {len(repeated)} were repeated and {len(missed)} never appeared "
                  f"(e.g. repeated {repeated[:3].tolist()}, missed {missed[:3].tolist()}).",
-                 "Drawing indices at random (rng.integers, rng.choice with replacement) "
-                 "repeats some examples and misses others. Shuffle instead: "
-                 "idx = rng.permutation(n), then cut idx into consecutive slices.")
+                 hint)
         if sizes != expected:
             fail(f"On {label}, the batch sizes are {sizes}, expected {expected}.",
                  "Cut the shuffled indices into consecutive slices of batch_size; only the "
