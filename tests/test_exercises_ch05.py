@@ -581,3 +581,131 @@ def test_dropout_forward_generator_has_no_rand():
         mask = (rng.rand(*x.shape) >= p) / (1 - p)
         return x * mask, layers.DropoutCache(mask, p)
     assert_fails("dropout_forward", rand, "rng.random(x.shape)", status="error")
+
+
+# --------------------------------------------------------------------------- learner review
+# Attempts a new learner made while working through the chapter, with what the check
+# must say about each.
+
+def _l2_last_layer_only(weights, lam):
+    for w in weights:
+        total = 0.5 * lam * np.sum(w ** 2)  # = instead of +=
+    return total, [lam * w for w in weights]
+
+
+REVIEW_WRONG = [
+    ("l2_penalty", _l2_last_layer_only, ["only the last weight array", "total +="]),
+    ("l2_penalty",
+     lambda ws, lam: ([0.5 * lam * np.sum(w ** 2) for w in ws], [lam * w for w in ws]),
+     ["list of 2 numbers, one per weight array", "add the layers' penalties"]),
+    ("l2_penalty",
+     lambda ws, lam: ([lam * w for w in ws], 0.5 * lam * sum(np.sum(w ** 2) for w in ws)),
+     ["returned (grads, penalty)", "order is (penalty, grads)"]),
+    ("l2_penalty",
+     lambda ws, lam: (0.5 * lam * sum(np.sum(w ** 2) for w in ws), [w.copy() for w in ws]),
+     ["gradients are the weights themselves", "multiply by lam"]),
+    ("dropout_forward",
+     lambda x, p, training, rng: (
+         (x * (m := (rng.random((x.shape[0],) + (1,) * (x.ndim - 1)) >= p) / (1 - p)),
+          layers.DropoutCache(m, p)) if training else (x, layers.DropoutCache(None, p))),
+     ["whole rows are dropped", "one per example"]),
+    ("dropout_forward",
+     lambda x, p, training, rng: (
+         (x * (m := (rng.random(x.shape) >= p) / (1 - p)), layers.DropoutCache(p, m))
+         if training else (x, layers.DropoutCache(None, p))),
+     ["fields are swapped", "DropoutCache(mask, p)"]),
+    ("dropout_backward",
+     lambda dout, cache: (dout if cache.mask is None else dout * cache.mask, cache),
+     ["returns dx alone"]),
+    ("early_stopping_epoch",
+     lambda v, patience: _review_early(v, patience, versus="previous"),
+     ["lower than the best loss so far", "not lower than the previous epoch"]),
+    ("early_stopping_epoch",
+     lambda v, patience: _review_early(v, patience, reset=False),
+     ["in a row", "reset the counter"]),
+    ("early_stopping_epoch",
+     lambda v, patience: _review_early(v, patience, last_if_never=True),
+     ["need not be the last", "never stops"]),
+    ("early_stopping_epoch",
+     lambda v, patience: float(v[regularization.early_stopping_epoch(v, patience)]),
+     ["best validation loss itself", "index"]),
+]
+
+
+def _review_early(v, patience, versus="best", reset=True, last_if_never=False):
+    best, waited = 0, 0
+    for epoch in range(1, len(v)):
+        target = v[epoch - 1] if versus == "previous" else v[best]
+        if v[epoch] < target:
+            best = epoch
+            waited = 0 if reset else waited
+        else:
+            waited += 1
+            if waited >= patience:
+                return best
+    return len(v) - 1 if last_if_never else best
+
+
+@pytest.mark.parametrize("name, answer, phrases", REVIEW_WRONG,
+                         ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(REVIEW_WRONG)])
+def test_review_mistakes_are_named(name, answer, phrases):
+    assert_fails(name, answer, *phrases)
+
+
+def _backward_if_not_mask(dout, cache):
+    if not cache.mask:  # ambiguous for an array
+        return dout
+    return dout * cache.mask
+
+
+def test_review_truth_value_of_mask_gets_is_none_hint():
+    assert_fails("dropout_backward", _backward_if_not_mask, "cache.mask is None",
+                 status="error")
+
+
+def test_review_eval_cache_none_does_not_blame_return():
+    def forward(x, p, training, rng):
+        if not training:
+            return x, None
+        mask = (rng.random(x.shape) >= p) / (1 - p)
+        return x * mask, layers.DropoutCache(mask, p)
+
+    result = assert_fails("dropout_forward", forward, "DropoutCache(None, p)")
+    assert "forget `return`" not in result.message
+
+
+REVIEW_CORRECT = [
+    ("l2_penalty", lambda ws, lam: (
+        0.5 * lam * np.linalg.norm(np.concatenate([w.ravel() for w in ws])) ** 2,
+        [lam * w for w in ws])),
+    ("l2_penalty", lambda ws, lam: (
+        lam / 2 * sum(map(lambda w: np.tensordot(w, w, axes=w.ndim), ws)),
+        list(map(lambda w: w * lam, ws)))),
+    ("dropout_forward", lambda x, p, training, rng: (
+        (x * (m := rng.choice([0.0, 1 / (1 - p)], size=x.shape, p=[p, 1 - p])),
+         layers.DropoutCache(m, p)) if training else (x.copy(), layers.DropoutCache(None, p)))),
+    ("dropout_forward", lambda x, p, training, rng: (
+        (x * (m := (rng.random(x.shape) < 1 - p) / (1 - p)), layers.DropoutCache(m, p))
+        if training else (x, layers.DropoutCache(None, p)))),
+    ("dropout_backward", lambda dout, cache: (
+        dout if cache.mask is None else dout * (cache.mask > 0) / (1 - cache.p))),
+]
+
+
+@pytest.mark.parametrize("name, answer", REVIEW_CORRECT,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(REVIEW_CORRECT)])
+def test_review_unusual_correct_answers_pass(name, answer):
+    assert_passes(name, answer)
+
+
+def _early_vectorised(val_losses, patience):
+    v = np.asarray(val_losses, dtype=float)
+    running_min = np.minimum.accumulate(v)
+    improved = np.r_[True, v[1:] < running_min[:-1]]
+    last = np.maximum.accumulate(np.where(improved, np.arange(len(v)), 0))
+    stops = np.flatnonzero(np.arange(len(v)) - last >= patience)
+    return int(last[stops[0] if stops.size else len(v) - 1])
+
+
+def test_review_vectorised_early_stopping_passes():
+    assert_passes("early_stopping_epoch", _early_vectorised)

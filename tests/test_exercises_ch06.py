@@ -360,3 +360,94 @@ def test_strict_mode_quiet_on_success(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_STRICT", "1")
     check("accuracy", metrics.accuracy)
     assert "passed" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- learner review
+# Attempts a new learner made while working through the chapter, with what the check
+# must say about each.
+
+def _cm_and(y_true, y_pred, num_classes):
+    cm = np.zeros((num_classes, num_classes), dtype=int)
+    for i in range(num_classes):
+        for j in range(num_classes):
+            cm[i, j] = np.sum((y_true == i) and (y_pred == j))
+    return cm
+
+
+def _cm_set_not_add(y_true, y_pred, num_classes):
+    cm = np.zeros((num_classes, num_classes), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        cm[t, p] = 1
+    return cm
+
+
+def _cm_rows_normalised(y_true, y_pred, num_classes):
+    cm = metrics.confusion_matrix(y_true, y_pred, num_classes)
+    return cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+
+
+def _cm_diagonal(y_true, y_pred, num_classes):
+    cm = np.zeros((num_classes, num_classes), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        if t == p:
+            cm[t, t] += 1
+    return cm
+
+
+def _acc_softmax_overflow(logits, y):
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return float(np.mean(np.argmax(probs, axis=1) == y))
+
+
+def _tc_swapped(train_set, val_set, rng):
+    net, val_accuracy = _tc_module(train_set, val_set, rng)
+    return val_accuracy, net
+
+
+def _tc_history(train_set, val_set, rng):
+    net = modules.Sequential(modules.Linear(64, 32, rng), modules.ReLU(),
+                             modules.Linear(32, 10, rng))
+    history = train.fit(net, losses.softmax_cross_entropy, optim.Adam(net.parameters()),
+                        train_set, val_set, epochs=1, batch_size=64, rng=rng, progress=False)
+    return history, history["val_accuracy"][-1]
+
+
+REVIEW_WRONG = [
+    ("accuracy", lambda z, y: np.sum(np.argmax(z, axis=1) == y) // len(y), "failed",
+     ["whole number 0", "integer division"]),
+    ("accuracy", lambda z, y: float(np.mean(np.max(z, axis=1) == y)), "failed",
+     ["largest score itself", "np.argmax(logits, axis=1)"]),
+    ("accuracy", lambda z, y: round(float(np.mean(np.argmax(z, axis=1) == y)), 2), "failed",
+     ["rounded"]),
+    ("accuracy", _acc_softmax_overflow, "failed", ["do not need softmax"]),
+    ("confusion_matrix", _cm_and, "error", ["`&`"]),
+    ("confusion_matrix", _cm_set_not_add, "failed", ["only once", "cm[t, p] = 1"]),
+    ("confusion_matrix", _cm_rows_normalised, "failed", ["normalised", "counts"]),
+    ("confusion_matrix", _cm_diagonal, "failed", ["only the correct predictions"]),
+    ("train_classifier", _tc_swapped, "failed", ["returned (val_accuracy, model)",
+                                                 "return model, val_accuracy"]),
+    ("train_classifier", _tc_history, "failed", ["History that train.fit returns",
+                                                 "return that network"]),
+]
+
+
+@pytest.mark.parametrize("name, answer, status, words", REVIEW_WRONG,
+                         ids=[f"{n}-{i}" for i, (n, *_) in enumerate(REVIEW_WRONG)])
+def test_review_mistakes_are_named(name, answer, status, words):
+    _assert_result(name, answer, status, words)
+
+
+def test_review_flat_argmax_and_count_keep_their_hints():
+    _assert_result("accuracy", lambda z, y: float(np.mean(np.argmax(z) == y)), "failed",
+                   ["without an axis"])
+    _assert_result("accuracy", lambda z, y: int(np.sum(np.argmax(z, axis=1) == y)), "failed",
+                   ["number of correct predictions"])
+
+
+def test_review_sklearn_confusion_matrix_with_labels_passes():
+    from sklearn.metrics import confusion_matrix as sk_confusion
+
+    def answer(y_true, y_pred, num_classes):
+        return sk_confusion(y_true, y_pred, labels=list(range(num_classes)))
+
+    _assert_result("confusion_matrix", answer, "passed", [])

@@ -41,7 +41,10 @@ class _WholeRunExercise(FunctionExercise):
             return super().run(answer)
         except Stop as stop:
             if stop.status == "failed" and stop.kind == "wrong" and callable(answer):
-                stop.hint = self._whole_run_hint(answer) or stop.hint
+                # a mistake that matched only the failing case may be a coincidence
+                # (comparing with the previous epoch looks like patience + 1 on one list):
+                # name a mistake only if it explains every case
+                stop.hint = self._whole_run_hint(answer) or self.hint or stop.hint
             raise
 
     def _whole_run_hint(self, answer: Any) -> str:
@@ -83,7 +86,28 @@ def _compare_grad_list(got: Any, expected: list, what: str = "`grads`") -> str |
     return None
 
 
-_compare_l2 = compare_tuple(("penalty", "grads"), (compare_number, _compare_grad_list))
+def _compare_penalty(got: Any, expected: float, what: str = "`penalty`") -> str | None:
+    """Compare the penalty, naming a list of per-layer penalties for what it is."""
+    if isinstance(got, (list, tuple)) and got and all(
+            isinstance(g, (int, float, np.number)) or (isinstance(g, np.ndarray) and g.size == 1)
+            for g in got):
+        return (f"{what} is a list of {len(got)} numbers, one per weight array; expected "
+                f"their total, a single number like {expected:.6g}: add the layers' "
+                "penalties together")
+    return compare_number(got, expected, what=what)
+
+
+_compare_l2_parts = compare_tuple(("penalty", "grads"), (_compare_penalty, _compare_grad_list))
+
+
+def _compare_l2(got: Any, expected: tuple) -> str | None:
+    if (isinstance(got, (tuple, list)) and len(got) == 2
+            and isinstance(got[0], (list, tuple)) and got[0]
+            and all(isinstance(g, np.ndarray) and g.size > 1 for g in got[0])
+            and _compare_penalty(got[1], expected[0]) is None):
+        return ("your function returned (grads, penalty); the order is (penalty, grads): "
+                "return penalty, grads")
+    return _compare_l2_parts(got, expected)
 
 
 def _sum_squares(weights: list) -> float:
@@ -165,6 +189,23 @@ L2_PENALTY = _WholeRunExercise(
                                  [lam * w for w in ws]),
                 "np.linalg.norm(w) is the square root of sum(w**2). The penalty uses the "
                 "squared norm: np.sum(w**2), or np.linalg.norm(w)**2."),
+        Mistake("last layer only",
+                lambda ws, lam: (0.5 * lam * float(np.sum(np.square(ws[-1]))),
+                                 [lam * w for w in ws]),
+                "Your penalty counts only the last weight array. In a loop, add each "
+                "layer's sum of squares to a running total (total += np.sum(w ** 2)) "
+                "instead of assigning it (total = ...), which keeps only the last one."),
+        Mistake("first layer only",
+                lambda ws, lam: (0.5 * lam * float(np.sum(np.square(ws[0]))),
+                                 [lam * w for w in ws]),
+                "Your penalty counts only the first weight array (did the loop return "
+                "early?). Add up the sums of squares of every array in weights, then "
+                "return."),
+        Mistake("gradient without lam",
+                lambda ws, lam: (0.5 * lam * _sum_squares(ws), [np.array(w, copy=True)
+                                                                for w in ws]),
+                "Your penalty is right, but your gradients are the weights themselves: "
+                "the derivative of 0.5 * lam * w**2 is lam * w, so multiply by lam."),
         Mistake("mean instead of sum",
                 lambda ws, lam: (0.5 * lam * sum(float(np.mean(w * w)) for w in ws),
                                  [lam * w for w in ws]),
@@ -189,10 +230,17 @@ L2_PENALTY = _WholeRunExercise(
 
 
 def _run(answer: Any, case: Case, hints: dict[str, str]) -> Any:
-    """``probe.call`` with a hint attached to errors, by kind."""
+    """``probe.call`` with a hint attached to errors, by kind.
+
+    An exception about the truth value of an array gets ``hints["truth value"]``
+    when there is one.
+    """
     try:
         return call(answer, case)
     except Stop as stop:
+        if (stop.kind == "exception" and "truth value" in stop.message
+                and "truth value" in hints):
+            stop.hint = hints["truth value"]
         if not stop.hint and stop.kind in hints:
             stop.hint = hints[stop.kind]
         raise
@@ -275,6 +323,11 @@ def _check_training_statistics(answer: Any) -> None:
         fail(f"On {case.label}, every row has the same entries dropped.",
              "Draw one random number per entry, rng.random(x.shape), not one per column: "
              "each example gets its own mask.")
+    if np.all(dropped == dropped[:, :1]):
+        fail(f"On {case.label}, whole rows are dropped or kept: within each example "
+             "either every entry is zero or none is.",
+             "Draw one random number per entry, rng.random(x.shape), not one per example "
+             "(rng.random((N, 1))): each unit is dropped independently.")
     ratio = out[~dropped] / x[~dropped]
     scales = {1.0: "no rescaling in training",
               1 - p: "multiplied by 1 - p",
@@ -310,6 +363,11 @@ def _check_cache(cache: Any, x: np.ndarray, out: np.ndarray, p: float, case: Cas
         fail(f"On {case.label}, the cache is {kind_of(cache)}; expected DropoutCache(mask, p).",
              hint)
     mask = cache[0]
+    if isinstance(cache[1], np.ndarray) and cache[1].shape == x.shape and not isinstance(
+            mask, np.ndarray):
+        fail(f"On {case.label}, cache.mask is {kind_of(mask)} and cache.p is an array: "
+             "the two fields are swapped.",
+             "The mask comes first: layers.DropoutCache(mask, p).")
     if not isinstance(mask, np.ndarray) or mask.shape != x.shape:
         fail(f"On {case.label}, cache.mask is {kind_of(mask)}; expected an array of shape "
              f"{x.shape}.", hint)
@@ -347,7 +405,8 @@ def _check_evaluation(answer: Any) -> None:
                                     "a 4x5 batch in evaluation mode (training=False), p = 0.5")
     if np.allclose(out, x):
         if not isinstance(cache, tuple) or len(cache) != 2:
-            fail(f"On {case.label}, the cache is {kind_of(cache)}; expected "
+            what = "None" if cache is None else kind_of(cache)
+            fail(f"On {case.label}, the cache is {what}; expected "
                  "DropoutCache(None, p).",
                  "In evaluation mode return x, layers.DropoutCache(None, p): "
                  "dropout_backward reads cache.mask and needs the cache even then.")
@@ -431,6 +490,10 @@ _BACKWARD_HINTS = {
     "exception": "cache is the DropoutCache(mask, p) returned by dropout_forward: "
                  "read cache.mask (the scaled mask) and cache.p. In evaluation mode "
                  "cache.mask is None, because dropout was the identity: then dx = dout.",
+    "truth value": "Test for evaluation mode with `if cache.mask is None:`. "
+                   "`if not cache.mask` and `if cache.mask == None` look at every entry "
+                   "of the mask array when there is one, and Python cannot turn that "
+                   "into a single True or False.",
     "mutation": "Return a new array (dout * mask); dout *= mask changes the caller's array.",
     "warning": "Multiply dout by the mask; dividing by it divides by zero where an entry "
                "was dropped.",
@@ -450,6 +513,12 @@ class DropoutBackward(Exercise):
             dout, cache = case.fresh_args()[0]
             expected = layers.dropout_backward(dout, cache)
             got = _run(answer, case, _BACKWARD_HINTS)
+            if isinstance(got, tuple) and got and isinstance(got[0], np.ndarray):
+                fail(f"On {case.label}, your function returned a tuple of {len(got)} "
+                     "values; dropout_backward returns dx alone, an array of shape "
+                     f"{dout.shape}.",
+                     "Dropout has no parameters, so there is nothing else to return: "
+                     "return dout * cache.mask (or dout in evaluation mode).")
             problem = compare_arrays(got, expected, what="dx")
             if problem:
                 fail(f"On {case.label}, {problem}.", self._diagnose(answer, case, got))
@@ -551,6 +620,60 @@ def _epoch_zero_counted(losses: Any, patience: int) -> int:
     return best
 
 
+def _versus_previous(losses: Any, patience: int) -> int:
+    """Mistake: an epoch "improves" when it beats the previous epoch, not the best."""
+    losses = list(losses)
+    best, waited = 0, 0
+    for epoch in range(1, len(losses)):
+        if losses[epoch] < losses[epoch - 1]:
+            best, waited = epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                break
+    return best
+
+
+def _counter_not_reset(losses: Any, patience: int) -> int:
+    """Mistake: every non-improving epoch counts, not only those in a row."""
+    losses = list(losses)
+    best, bad = 0, 0
+    for epoch in range(1, len(losses)):
+        if losses[epoch] < losses[best]:
+            best = epoch
+        else:
+            bad += 1
+            if bad >= patience:
+                break
+    return best
+
+
+def _last_if_never_stopped(losses: Any, patience: int) -> int:
+    """Mistake: the last epoch returned when training runs to the end."""
+    losses = list(losses)
+    best, waited = 0, 0
+    for epoch in range(1, len(losses)):
+        if losses[epoch] < losses[best]:
+            best, waited = epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best
+    return len(losses) - 1
+
+
+def _best_loss(losses: Any, patience: int) -> float:
+    """Mistake: the best loss returned instead of its epoch."""
+    return float(list(losses)[regularization.early_stopping_epoch(losses, patience)])
+
+
+def _compare_epoch(got: Any, expected: Any, what: str = "your result") -> str | None:
+    """An epoch index is compared exactly; a mistake that returns a loss, as a number."""
+    if isinstance(expected, float):
+        return compare_number(got, expected, what=what)
+    return compare_int(got, expected, what=what)
+
+
 def _early_cases() -> list[Case]:
     rng = np.random.default_rng(531)
     epochs = np.arange(40)
@@ -571,6 +694,8 @@ def _early_cases() -> list[Case]:
         Case("a loss that improves every epoch, [0.9, 0.7, 0.6, 0.55], patience = 1",
              ([0.9, 0.7, 0.6, 0.55], 1)),
         Case("a single epoch, [0.5], patience = 3", ([0.5], 3)),
+        Case("training that never stops although the last epoch is not the best: "
+             "[1.0, 0.6, 0.7, 0.65], patience = 5", ([1.0, 0.6, 0.7, 0.65], 5)),
         Case("ties: [1.0, 0.7, 0.7, 0.7, 0.6], patience = 2 (equal is not better)",
              ([1.0, 0.7, 0.7, 0.7, 0.6], 2)),
         Case("a noisy U-shaped numpy array of 40 epochs, patience = 5",
@@ -584,7 +709,7 @@ EARLY_STOPPING_EPOCH = _WholeRunExercise(
     chapter=5,
     reference=regularization.early_stopping_epoch,
     cases=_early_cases,
-    compare=compare_int,
+    compare=_compare_epoch,
     mistakes=(
         Mistake("returned the stopping epoch", _stopped_epoch,
                 "You returned the epoch at which training stopped. Early stopping keeps "
@@ -615,6 +740,21 @@ EARLY_STOPPING_EPOCH = _WholeRunExercise(
                 "Your loop counts epoch 0 as an epoch without improvement (it is not "
                 "lower than itself). Epoch 0 is simply the first best: start the loop at "
                 "epoch 1, or start the best loss at infinity."),
+        Mistake("compared with the previous epoch", _versus_previous,
+                "An epoch improves only if its loss is lower than the BEST loss so far, "
+                "not lower than the previous epoch's: a small recovery after a bad epoch "
+                "is still worse than the best. Compare with val_losses[best]."),
+        Mistake("counter not reset", _counter_not_reset,
+                "Patience counts non-improving epochs IN A ROW: reset the counter to 0 "
+                "whenever an epoch improves on the best. Your counter keeps adding up "
+                "every non-improving epoch of the run."),
+        Mistake("last epoch when training never stops", _last_if_never_stopped,
+                "When patience is never used up, training runs to the end, and early "
+                "stopping still keeps the best epoch seen, which need not be the last "
+                "one: return the best epoch, not len(val_losses) - 1."),
+        Mistake("returned the loss", _best_loss,
+                "You returned the best validation loss itself; the exercise asks for its "
+                "index, the epoch number (from 0) at which that loss was reached."),
         Mistake("counted from 1",
                 lambda losses, patience: regularization.early_stopping_epoch(
                     losses, patience) + 1,

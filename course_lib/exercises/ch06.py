@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from course_lib import data, metrics
+from course_lib.exercises.ch05 import _WholeRunExercise
 from course_lib.exercises.compare import compare_arrays, compare_number, kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, Stop, call, fail, quietly
 from course_lib.exercises.spec import Exercise, FunctionExercise, Mistake, require_callable
 
 # --------------------------------------------------------------------------- accuracy
@@ -58,8 +59,14 @@ _BROADCAST_HINT = (
 )
 
 
-class _AccuracyExercise(FunctionExercise):
-    """Adds the targeted hint when comparing logits with labels raises a broadcast error."""
+class _AccuracyExercise(_WholeRunExercise):
+    """Adds the targeted hint when comparing logits with labels raises a broadcast error,
+    and recognises integer division and rounding, which no mistake function reproduces.
+
+    Several mistakes give 0 on a typical batch (the argmax of the whole array, the max
+    score instead of its index, integer division), so a mistake is named only when it
+    explains every case.
+    """
 
     def _run_case(self, answer, case: Case) -> None:
         try:
@@ -68,6 +75,37 @@ class _AccuracyExercise(FunctionExercise):
             if stop.kind == "exception" and "broadcast" in stop.message:
                 stop.hint = _BROADCAST_HINT
             raise
+
+    def run(self, answer: Any) -> str:
+        try:
+            return super().run(answer)
+        except Stop as stop:
+            if stop.status == "failed" and stop.kind == "wrong" and callable(answer):
+                stop.hint = self._numeric_hint(answer) or stop.hint
+            raise
+
+    def _numeric_hint(self, answer: Any) -> str:
+        """Integer division or rounding, seen on the first case the answer gets wrong."""
+        for case in self.cases():
+            got = quietly(answer, *case.args, **case.kwargs)
+            expected = self.reference(*case.fresh_args()[0])
+            if isinstance(got, np.ndarray) and got.size == 1:
+                got = got.reshape(()).item()
+            if isinstance(got, (bool, np.bool_)) or not isinstance(
+                    got, (int, float, np.number)):
+                return ""
+            if np.isclose(float(got), expected, rtol=1e-6, atol=1e-9):
+                continue
+            if isinstance(got, (int, np.integer)) and 0 < expected < 1 and got == 0:
+                return ("Your result is the whole number 0: integer division (//) rounds "
+                        "the fraction down. Divide with / (or take np.mean of the boolean "
+                        "array of correct predictions).")
+            if any(np.isclose(round(expected, digits), float(got), rtol=0, atol=1e-12)
+                   for digits in range(1, 5)):
+                return ("Your result is the accuracy rounded. Return it unrounded; round "
+                        "only when printing (f\"{acc:.3f}\").")
+            return ""
+        return ""
 
 
 ACCURACY = _AccuracyExercise(
@@ -89,6 +127,11 @@ ACCURACY = _AccuracyExercise(
                 "np.argmax(logits, axis=0) picks, for each class, the example with the "
                 "highest score. The prediction for each example is the argmax along its row: "
                 "axis=1."),
+        Mistake("max instead of argmax",
+                lambda z, y: float(np.mean(np.max(z, axis=1) == y)),
+                "np.max(logits, axis=1) is the largest score itself, not the class that "
+                "has it. The predicted class is the index of the largest score: "
+                "np.argmax(logits, axis=1)."),
         Mistake("argmax of the whole array", lambda z, y: float(np.mean(np.argmax(z) == y)),
                 "np.argmax(logits) without an axis returns one index into the flattened "
                 "array. Use np.argmax(logits, axis=1): one predicted class per example."),
@@ -101,6 +144,9 @@ ACCURACY = _AccuracyExercise(
     hints={
         "mutation": "Do not change `logits` or `y` in place; compute the predictions into a "
                     "new array.",
+        "warning": "You do not need softmax (or exp) here: the largest logit is also the "
+                   "most probable class, so np.argmax(logits, axis=1) is the prediction. "
+                   "np.exp of large logits overflows.",
     },
 )
 
@@ -162,7 +208,25 @@ def _cm_fancy_add(y_true, y_pred, num_classes):
     return cm
 
 
-CONFUSION_MATRIX = FunctionExercise(
+_AND_HINT = (
+    "Python's `and` needs a single True or False; to combine two boolean arrays entry "
+    "by entry use `&`, with parentheses: np.sum((y_true == i) & (y_pred == j))."
+)
+
+
+class _ConfusionExercise(FunctionExercise):
+    """Adds the targeted hint when ``and`` is used between two boolean arrays."""
+
+    def _run_case(self, answer, case: Case) -> None:
+        try:
+            super()._run_case(answer, case)
+        except Stop as stop:
+            if stop.kind == "exception" and "truth value" in stop.message:
+                stop.hint = _AND_HINT
+            raise
+
+
+CONFUSION_MATRIX = _ConfusionExercise(
     name="confusion_matrix",
     chapter=6,
     reference=metrics.confusion_matrix,
@@ -178,10 +242,22 @@ CONFUSION_MATRIX = FunctionExercise(
                 "the predictions. Its size is always num_classes x num_classes: a class "
                 "the model never predicts still has its (empty) column."),
         Mistake("fancy-index +=", _cm_fancy_add,
-                "cm[y_true, y_pred] += 1 adds 1 only once for each distinct (true, "
-                "predicted) pair, even when the pair occurs several times: numpy's "
-                "buffered fancy indexing does not accumulate. Loop over the examples, "
-                "or use np.add.at(cm, (y_true, y_pred), 1)."),
+                "Your matrix counts each distinct (true, predicted) pair only once, even "
+                "when it occurs several times. cm[y_true, y_pred] += 1 does that (numpy's "
+                "buffered fancy indexing does not accumulate), and so does cm[t, p] = 1 "
+                "in a loop. Add 1 per example: cm[t, p] += 1 in a loop over the examples, "
+                "or np.add.at(cm, (y_true, y_pred), 1)."),
+        Mistake("rows normalised",
+                lambda t, p, c: _cm_loop(t, p, c) / np.maximum(
+                    _cm_loop(t, p, c).sum(axis=1, keepdims=True), 1),
+                "Your rows are normalised to sum to 1 (the fraction of each true class "
+                "predicted as j). The confusion matrix holds the counts themselves; "
+                "normalise later, when you want per-class rates."),
+        Mistake("diagonal only",
+                lambda t, p, c: np.diag(np.diag(_cm_loop(t, p, c))),
+                "Your matrix has only the correct predictions, on the diagonal. Every "
+                "example counts once, in row y_true and column y_pred, mistakes included: "
+                "the off-diagonal entries are the mistakes."),
         Mistake("float counts", lambda t, p, c: _cm_loop(t, p, c).astype(np.float64),
                 "np.zeros makes a float array unless told otherwise; counts are whole "
                 "numbers: np.zeros((num_classes, num_classes), dtype=int)."),
@@ -279,6 +355,7 @@ class TrainClassifierExercise(Exercise):
                  "(model, val_accuracy).",
                  "End your function with `return model, val_accuracy`.")
         model, reported = out
+        self._check_model_kind(model, reported)
         (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = split
         s_tr, s_va = _scores(model, x_tr, "training"), _scores(model, x_va, "validation")
         s_te = _scores(model, x_te, "held-out")
@@ -307,6 +384,22 @@ class TrainClassifierExercise(Exercise):
         return (f"Your model classifies {acc_te:.1%} of {len(y_te)} held-out digits "
                 f"correctly (target {self.target:.0%}); it reported validation accuracy "
                 f"{acc_va:.1%} honestly, and training is reproducible.")
+
+    @staticmethod
+    def _check_model_kind(model: Any, reported: Any) -> None:
+        """Name the two likely slips: the pair swapped, the History returned."""
+        from course_lib import train
+
+        if isinstance(model, (int, float, np.number)) and not isinstance(model, bool) and (
+                callable(reported) or isinstance(reported, train.History)):
+            fail("train_classifier returned (val_accuracy, model): the first value is a "
+                 f"number ({model:.4g}).",
+                 "Return them in the order the exercise asks: `return model, val_accuracy`.")
+        if isinstance(model, train.History):
+            fail("The model you returned is the History that train.fit returns (the record "
+                 "of losses and accuracies per epoch), not a model.",
+                 "train.fit trains the network you pass it in place: return that network "
+                 "(or a function x -> scores that uses it).")
 
     @staticmethod
     def _check_reported(reported: Any, acc_tr: float, acc_va: float, n_val: int,
