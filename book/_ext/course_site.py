@@ -9,11 +9,14 @@
   is only a request that fails offline.
 - No saved widget state: widgets need a kernel, and their state (with
   rendered images) would make every page heavy for nothing.
+- A small stylesheet (``static/course_site.css``): code sized to fit the
+  column, wrapped API examples, no empty top bar on wide screens.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 _FONT_AWESOME_CDN = re.compile(
     r'<link rel="stylesheet"\s+href="https://maxcdn\.bootstrapcdn\.com/font-awesome/[^"]*"\s*/?>\s*'
@@ -42,7 +45,13 @@ def _clean_page(app, pagename, templatename, context, doctree) -> None:
         context["body"] = _FONT_AWESOME_CDN.sub("", context["body"])
 
 
+def _add_static_path(app) -> None:
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app):
+    app.connect("builder-inited", _add_static_path)
+    app.add_css_file("course_site.css")
     app.connect("html-page-context", _clean_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
