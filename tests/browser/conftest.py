@@ -81,6 +81,9 @@ class PageVisit:
         self.failed: list[str] = []
         self.external: list[str] = []
         self.context.route("**/*", self._route)
+        # The machine running the tests may be busy: generous, but no sleeps.
+        self.context.set_default_timeout(60_000)
+        self.context.set_default_navigation_timeout(90_000)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.console_errors.append(f"page error: {exc}"))
@@ -108,8 +111,23 @@ class PageVisit:
 
     def open(self, relative: str):
         self.page.goto(self.site_url + relative, wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        self.settle()
         return self.page
+
+    def settle(self) -> None:
+        """Wait until the page is ready: fonts and images loaded, math typeset.
+
+        Explicit conditions rather than "network idle", which a loaded
+        machine can miss for a minute on a long page.
+        """
+        self.page.wait_for_function(
+            "() => document.readyState === 'complete' && document.fonts.status === 'loaded'"
+            " && [...document.images].every(i => i.complete)")
+        self.page.wait_for_function(
+            "() => !document.querySelector('.math') || (window.MathJax && MathJax.startup"
+            " && MathJax.startup.promise && document.querySelector('mjx-container'))")
+        self.page.evaluate(
+            "() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
 
     def close(self) -> None:
         self.context.close()

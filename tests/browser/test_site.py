@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlparse
+import functools
+import re
+from urllib.parse import unquote, urljoin, urlparse
 from urllib.request import urlopen
 
 import pytest
@@ -19,12 +21,10 @@ PAGES = sorted(
 CHAPTERS = sorted(p.stem for p in (HTML.parents[2] / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
 
-def wait_for_math(page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('.math') || "
-        "(window.MathJax && MathJax.startup && MathJax.startup.promise && "
-        "document.querySelectorAll('mjx-container').length > 0)", timeout=20_000)
-    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+@functools.cache
+def ids_in(path) -> frozenset[str]:
+    """Every id defined in a built HTML file."""
+    return frozenset(re.findall(r'\sid="([^"]+)"', path.read_text(encoding="utf-8")))
 
 
 def test_there_are_pages_to_check():
@@ -33,9 +33,8 @@ def test_there_are_pages_to_check():
 
 @pytest.mark.parametrize("relative", PAGES)
 def test_page_loads_cleanly_with_math_images_and_links(visit, site_url, relative):
-    v = visit(relative)
+    v = visit(relative)  # waits for images, fonts and MathJax
     page = v.page
-    wait_for_math(page)
     assert not v.console_errors, f"console errors on {relative}: {v.console_errors}"
     assert not v.failed, f"failed requests on {relative}: {v.failed}"
     assert not v.external, f"{relative} tried to reach the internet: {v.external}"
@@ -54,15 +53,20 @@ def test_page_loads_cleanly_with_math_images_and_links(visit, site_url, relative
 
 
 def check_internal_links(page, site_url: str, relative: str) -> None:
+    """Every link into the site reaches a file, and its #anchor an element there."""
     hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
     page_url = site_url + relative
-    local = {urljoin(page_url, h).split("#")[0] for h in hrefs
-             if urljoin(page_url, h).startswith(site_url)}
-    for url in sorted(local):
-        target = HTML / urlparse(url).path[len(urlparse(site_url).path):]
+    local = sorted({urljoin(page_url, h) for h in hrefs
+                    if urljoin(page_url, h).startswith(site_url)})
+    for url in local:
+        address, _, fragment = url.partition("#")
+        target = HTML / urlparse(address).path[len(urlparse(site_url).path):]
         if target.is_dir():
             target = target / "index.html"
         assert target.exists(), f"{relative} links to a missing file: {url}"
+        if fragment and target.suffix == ".html":
+            assert unquote(fragment) in ids_in(target), (
+                f"{relative} links to an anchor that does not exist: {url}")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -77,7 +81,7 @@ def test_chapter_shows_figures_and_a_solution_opens(visit, chapter):
         body = solution.locator(".admonition-title ~ *").first
         assert not body.is_visible(), "the solution should start folded"
         solution.locator(".admonition-title").click()
-        body.wait_for(state="visible", timeout=5_000)
+        body.wait_for(state="visible")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -91,6 +95,8 @@ def test_launch_and_download_links_point_at_the_learner_notebook(visit, site_url
     assert colab and all(h.endswith("/blob/main/" + notebook) for h in colab), colab
     downloads = [h for h in hrefs if h.endswith(f"_sources/{notebook}")]
     assert downloads, "no download link for the notebook"
+    placeholders = [h for h in hrefs if "example.org" in h or "example.com" in h]
+    assert not placeholders, f"launch links to a placeholder server: {placeholders}"
     with urlopen(downloads[0]) as response:  # served by our local server
         assert b'"cells"' in response.read()
 
@@ -98,6 +104,6 @@ def test_launch_and_download_links_point_at_the_learner_notebook(visit, site_url
 def test_search_finds_backpropagation(visit):
     v = visit("search.html?q=backpropagation")
     results = v.page.locator("#search-results li")
-    results.first.wait_for(timeout=15_000)
+    results.first.wait_for()
     assert results.count() >= 1
     assert any("backpropagation" in t.lower() for t in results.all_inner_texts())
