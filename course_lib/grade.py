@@ -27,23 +27,35 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from course_lib.exercises import MIME_TYPE, STRICT_ENV
 from course_lib.reports import NotebookReport, find_notebooks, saved_results, start_report
 
-#: Output kept per notebook before the rest is dropped (check results are always kept).
-OUTPUT_LIMIT = 2_000_000
+#: Printed text kept per notebook before the rest is dropped.
+TEXT_LIMIT = 1_000_000
+#: Rich output (figures, animations) kept per notebook; chapters use a few MB.
+RICH_LIMIT = 50_000_000
 
 
 class _LimitedClient(NotebookClient):
-    """A notebook client that drops output beyond ``OUTPUT_LIMIT`` characters."""
+    """A notebook client that drops output beyond the limits (check results are kept).
+
+    Printed text (streams, errors) and rich displays (figures, animations)
+    are counted separately: a chapter's animations legitimately take a few
+    megabytes, while a megabyte of printed text is a runaway loop.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.output_chars = 0
+        self.text_chars = 0
+        self.rich_chars = 0
         self.flooded = False
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
         if MIME_TYPE not in content.get("data", {}):
-            self.output_chars += len(str(content))
-            if self.output_chars > OUTPUT_LIMIT:
+            size = len(str(content))
+            if msg.get("msg_type") in ("stream", "error"):
+                self.text_chars += size
+            else:
+                self.rich_chars += size
+            if self.text_chars > TEXT_LIMIT or self.rich_chars > RICH_LIMIT:
                 self.flooded = True
                 return None
         return super().output(outs, msg, display_id, cell_index)
@@ -78,8 +90,9 @@ def execute(notebook: nbformat.NotebookNode, timeout: int, kernel: str) -> list[
         except Exception as exc:  # e.g. the kernel failed to start
             problems.append(f"could not run the notebook: {type(exc).__name__}: {exc}")
     if client.flooded:
-        problems.append(f"the notebook printed more than {OUTPUT_LIMIT:,} characters; "
-                        "the rest of its output was dropped")
+        problems.append(f"the notebook printed more than {TEXT_LIMIT:,} characters "
+                        f"(or displayed more than {RICH_LIMIT:,}); the rest of its output "
+                        "was dropped")
     return problems + _failed_cells(notebook)
 
 
