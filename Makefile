@@ -47,7 +47,7 @@ notebooks: $(STAMP)
 	COURSE_STRICT=1 $(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope solutions
 
 site: $(STAMP)
-	$(BIN)/pytest -m site
+	$(BIN)/pytest -m site -n $(JOBS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/
