@@ -227,7 +227,7 @@ def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
     out : numpy.ndarray, same shape as ``x``
     cache : SigmoidCache
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     out = sigmoid(x)
     return out, SigmoidCache(out)
@@ -251,7 +251,7 @@ def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     -----
     :math:`\\sigma'(x) = \\sigma(x)(1 - \\sigma(x))`, so ``dx = dout * out * (1 - out)``.
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     _check_cache(cache, SigmoidCache)
     return _sigmoid_backward(_check_dout(dout, cache.out), cache)
@@ -276,7 +276,7 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
     >>> out
     array([[0., 2.]])
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     return _relu_forward(as_array(x, "x"))
 
@@ -305,7 +305,7 @@ def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     >>> relu_backward(np.array([[5.0, 5.0]]), cache)
     array([[0., 5.]])
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     _check_cache(cache, ReluCache)
     return _relu_backward(_check_dout(dout, cache.x), cache)
@@ -323,7 +323,7 @@ def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, TanhCache]:
     out : numpy.ndarray, same shape as ``x``
     cache : TanhCache
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     out = tanh(x)
     return out, TanhCache(out)
@@ -345,7 +345,7 @@ def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     -----
     :math:`\\tanh'(x) = 1 - \\tanh(x)^2`.
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     _check_cache(cache, TanhCache)
     return _tanh_backward(_check_dout(dout, cache.out), cache)
@@ -366,7 +366,7 @@ def leaky_relu_forward(
     out : numpy.ndarray, same shape as ``x``
     cache : LeakyReluCache
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     x = as_array(x, "x")
     return _leaky_relu_forward(x, check_positive(slope, "slope", allow_zero=True))
@@ -388,7 +388,7 @@ def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     -----
     ``dx = dout`` where ``x > 0`` and ``slope * dout`` elsewhere.
 
-    Taught in chapter 3, section 'Backward through activations'.
+    Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
     _check_cache(cache, LeakyReluCache)
     return _leaky_relu_backward(_check_dout(dout, cache.x), cache)

@@ -53,7 +53,7 @@ def spirals(n_per_class: int, rng: np.random.Generator, classes: int = 2,
     :math:`\\theta = 3\\pi r + 2\\pi k / K + \\text{noise}\\cdot\\varepsilon`,
     :math:`\\varepsilon \\sim N(0, 1)`; no straight line separates the arms.
 
-    Taught in chapter 1, section 'Why nonlinearity matters'.
+    Taught in chapter 2, section 'Stacking layers into an MLP'.
     """
     n = check_positive(n_per_class, "n_per_class", integer=True)
     rng = check_rng(rng)
@@ -72,7 +72,7 @@ def moons(n: int, rng: np.random.Generator, noise: float = 0.1) -> tuple[np.ndar
 
     Returns ``x`` (n, 2) float64 and ``y`` (n,) int64; ``n // 2`` examples in class 0.
 
-    Taught in chapter 1, section 'Decision boundaries'.
+    Taught in chapter 5, section 'Overfitting, shown'.
     """
     n = check_positive(n, "n", integer=True)
     rng = check_rng(rng)
@@ -89,9 +89,9 @@ def circles(n: int, rng: np.random.Generator, noise: float = 0.05,
             factor: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """A small circle (class 1, radius ``factor``) inside a unit circle (class 0).
 
-    Returns ``x`` (n, 2) float64 and ``y`` (n,) int64.
-
-    Taught in chapter 1, section 'Decision boundaries'.
+    Returns ``x`` (n, 2) float64 and ``y`` (n,) int64. Not used in the chapters: a
+    further data set on which one neuron fails and two layers succeed, for your own
+    experiments.
     """
     n = check_positive(n, "n", integer=True)
     rng = check_rng(rng)
@@ -112,7 +112,7 @@ def regression_1d(n: int, rng: np.random.Generator,
 
     Returns ``x`` (n, 1) float64, sorted, uniform in [-1.5, 1.5], and ``y`` (n, 1) float64.
 
-    Taught in chapter 1, section 'Universal approximation'.
+    Taught in chapter 2, section 'Loss functions'.
     """
     n = check_positive(n, "n", integer=True)
     rng = check_rng(rng)
@@ -180,7 +180,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     ndarray
         The stored array with its stored shape, in native byte order.
 
-    Taught in chapter 6, section 'Fashion-MNIST'.
+    Taught in chapter 6, section 'A harder data set: Fashion-MNIST'.
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file path, got {describe(path)}")
@@ -232,7 +232,7 @@ def _complete_folder(folders: list[Path]) -> Path | None:
 def fashion_mnist_available(path: str | os.PathLike | None = None) -> bool:
     """Whether :func:`load_fashion_mnist` would find the four files without downloading.
 
-    Taught in chapter 6, section 'Fashion-MNIST'.
+    Taught in chapter 6, section 'A harder data set: Fashion-MNIST'.
     """
     return _complete_folder(_candidates(path, None)) is not None
 
@@ -289,7 +289,7 @@ def load_fashion_mnist(path: str | os.PathLike | None = None,
         When the files are absent and ``download`` is false; the message lists
         where it looked and how to get them.
 
-    Taught in chapter 6, section 'Fashion-MNIST'.
+    Taught in chapter 6, section 'A harder data set: Fashion-MNIST'.
     """
     if not isinstance(download, bool):
         raise TypeError(f"download must be True or False, got {describe(download)}")
@@ -341,7 +341,7 @@ def train_val_test_split(x: np.ndarray, y: np.ndarray, rng: np.random.Generator,
     >>> [len(part[0]) for part in s]
     [6, 2, 2]
 
-    Taught in chapter 6, section 'Train, validation and test sets'.
+    Taught in chapter 6, section 'Training, validation and test sets'.
     """
     x, y = _xy(x, y)
     rng = check_rng(rng)
@@ -420,7 +420,7 @@ def minibatches(x: np.ndarray, y: np.ndarray, batch_size: int,
     >>> [yb.tolist() for _, yb in minibatches(x, y, 2, rng=None)]
     [[0, 1], [2, 3], [4]]
 
-    Taught in chapter 4, section 'Stochastic gradient descent'.
+    Taught in chapter 4, section 'Batch, stochastic and mini-batch descent'.
     """
     x = as_array(x, "x", finite=False)
     y = np.asarray(y)
@@ -449,7 +449,7 @@ def one_hot(y: np.ndarray, num_classes: int) -> np.ndarray:
     array([[0., 0., 1.],
            [1., 0., 0.]])
 
-    Taught in chapter 2, section 'Softmax and cross-entropy'.
+    Taught in chapter 2, section 'Loss functions'.
     """
     num_classes = check_positive(num_classes, "num_classes", integer=True)
     y = as_labels(y, "y", num_classes=num_classes)

@@ -111,7 +111,7 @@ def linear_backward(
     :math:`db = \\sum_n d\\mathrm{out}_n` (the bias was broadcast over rows,
     so its gradient sums over them).
 
-    Taught in chapter 3, section 'Backward through the dense layer'.
+    Taught in chapter 3, section 'The dense layer'.
     """
     if not isinstance(cache, LinearCache):
         raise TypeError(

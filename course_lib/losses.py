@@ -112,7 +112,7 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.
     predicted probabilities minus the one-hot target, divided by the batch size
     because the loss is a mean.
 
-    Taught in chapter 3, section 'Backward through softmax and cross-entropy'.
+    Taught in chapter 3, section 'Softmax and cross-entropy together'.
     """
     logits, y = _check_logits_and_labels(logits, y)
     n = len(y)

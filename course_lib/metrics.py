@@ -24,7 +24,7 @@ def predict_labels(logits: np.ndarray) -> np.ndarray:
     >>> predict_labels(np.array([[0.1, 2.0], [3.0, -1.0]]))
     array([1, 0])
 
-    Taught in chapter 6, section 'Accuracy'.
+    Taught in chapter 6, section 'Measuring a classifier: accuracy'.
     """
     logits = as_array(logits, "logits", ndim=2)
     return np.argmax(logits, axis=1).astype(np.int64)
@@ -48,7 +48,7 @@ def accuracy(logits: np.ndarray, y: np.ndarray) -> float:
     >>> accuracy(np.array([[0.1, 2.0], [3.0, -1.0]]), np.array([1, 1]))
     0.5
 
-    Taught in chapter 6, section 'Accuracy'.
+    Taught in chapter 6, section 'Measuring a classifier: accuracy'.
     """
     labels = predict_labels(logits)
     y = as_labels(y, "y", n=labels.shape[0], num_classes=np.shape(logits)[1])

@@ -71,7 +71,7 @@ def gd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
     >>> gd_step(np.array([1.0, 2.0]), np.array([0.5, -1.0]), lr=0.1)
     array([0.95, 2.1 ])
 
-    Taught in chapter 4, section 'Gradient descent'.
+    Taught in chapter 4, section 'Walking downhill'.
     """
     w, grad = _arrays(w, grad)
     return _gd(w, grad, _lr(lr))
@@ -186,7 +186,7 @@ def rmsprop_step(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rho:
         s \\leftarrow \\rho s + (1 - \\rho) g^2, \\qquad
         w \\leftarrow w - \\eta \\, g / (\\sqrt{s} + \\epsilon)
 
-    Taught in chapter 4, section 'Adaptive learning rates'.
+    Taught in chapter 4, section 'Adaptive learning rates: RMSProp'.
     """
     w, grad, s = _arrays(w, grad, s=s)
     return _rmsprop(w, grad, s, _lr(lr), check_probability(rho, "rho"),
@@ -267,7 +267,7 @@ def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t:
     .. math:: w \\leftarrow w - \\eta \\left(\\hat m / (\\sqrt{\\hat v} + \\epsilon)
               + \\lambda w\\right)
 
-    Taught in chapter 5, section 'Weight decay'.
+    Taught in chapter 5, section 'Weight decay under Adam is not L2'.
     """
     weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
     return _adam(*_check_adam(w, grad, m, v, t, lr, beta1, beta2, eps), weight_decay)
@@ -376,7 +376,7 @@ class Optimizer:
     place with the same rule the pure function applies (skipping its input
     checks, which cost a noticeable share of a small model's step).
 
-    Taught in chapter 4, section 'Optimizers as objects'.
+    Taught in chapter 4, section 'Training the MLP end to end'.
     """
 
     def __init__(self, params: Iterable, lr: float) -> None:
@@ -453,7 +453,7 @@ class SGD(Optimizer):
 class RMSProp(Optimizer):
     """RMSProp; see :func:`rmsprop_step`. ``weight_decay`` adds L2 to weight gradients.
 
-    Taught in chapter 4, section 'Adaptive learning rates'.
+    Taught in chapter 4, section 'Adaptive learning rates: RMSProp'.
     """
 
     def __init__(self, params: Iterable, lr: float, rho: float = 0.9, eps: float = 1e-8,
@@ -513,7 +513,7 @@ class AdamW(Adam):
     The decay applies to weight matrices only (PyTorch also decays biases
     unless told otherwise).
 
-    Taught in chapter 5, section 'Weight decay'.
+    Taught in chapter 5, section 'Weight decay under Adam is not L2'.
     """
 
     def __init__(self, params: Iterable, lr: float = 1e-3,

@@ -163,7 +163,7 @@ def decision_boundary(predict: Callable, x: np.ndarray, y: np.ndarray, ax: Axes 
     (1, 2)
     >>> plt.close("all")
 
-    Taught in chapter 1, section 'Why nonlinearity matters' (and chapter 5).
+    Taught in chapter 1, section 'Why the nonlinearity matters' (and chapter 5).
     """
     _check_callable(predict, "predict", "(M, 2) -> scores (M, C) or labels (M,)")
     x = as_array(x, "x", ndim=2)
@@ -218,7 +218,7 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
     ['5', '1', '0', '4']
     >>> plt.close("all")
 
-    Taught in chapter 6, section 'Confusion matrix and misclassified examples'.
+    Taught in chapter 6, section 'The confusion matrix'.
     """
     cm = as_array(cm, "cm", ndim=2)
     if cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
@@ -280,7 +280,7 @@ def image_grid(images: np.ndarray, labels: np.ndarray | None = None,
     matplotlib.figure.Figure
         One Axes per image.
 
-    Taught in chapter 6, section 'Confusion matrix and misclassified examples'.
+    Taught in chapter 6, section 'The misclassified examples'.
     """
     images = as_array(images, "images", ndim=(2, 3))
     n = images.shape[0]
@@ -361,7 +361,7 @@ def plot_history(history: Mapping[str, Sequence[float]], metrics: str | Sequence
     ['train loss', 'validation loss']
     >>> plt.close("all")
 
-    Taught in chapter 5, section 'Overfitting' (and chapter 6, 'Learning curves').
+    Taught in chapter 5, section 'Overfitting, shown' (and chapter 6, 'Learning curves').
     """
     if not isinstance(history, Mapping):
         raise TypeError(f"history must be a History or a dict of lists, got {describe(history)}")
@@ -503,7 +503,7 @@ def loss_surface(f: Callable, xlim: tuple[float, float], ylim: tuple[float, floa
     [-2.0, 2.0]
     >>> plt.close("all")
 
-    Taught in chapter 4, section 'Descent in two dimensions'.
+    Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
     _check_callable(f, "f", "w (..., 2) -> loss (...)")
     (x0, x1), (y0, y1) = _check_interval(xlim, "xlim"), _check_interval(ylim, "ylim")
@@ -573,7 +573,7 @@ def plot_trajectory(path: np.ndarray, ax: Axes | None = None, label: str | None 
     3
     >>> plt.close("all")
 
-    Taught in chapter 4, section 'Descent in two dimensions'.
+    Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
     path = as_array(path, "path", ndim=2, finite=False)
     check_shape(path, "path", (None, 2))

@@ -47,7 +47,7 @@ def l2_penalty(weights: list[np.ndarray], lam: float) -> tuple[float, list[np.nd
     >>> round(penalty, 6), grads[0]
     (0.25, array([[0.1, 0.2]]))
 
-    Taught in chapter 5, section 'L2 regularization'.
+    Taught in chapter 5, section 'L2 regularization and weight decay'.
     """
     weights = _weights(weights)
     lam = check_positive(lam, "lam", allow_zero=True)
@@ -71,7 +71,7 @@ def l1_penalty(weights: list[np.ndarray], lam: float) -> tuple[float, list[np.nd
     >>> penalty, grads[0]
     (2.5, array([-0.5,  0. ,  0.5]))
 
-    Taught in chapter 5, section 'L1 regularization'.
+    Taught in chapter 5, section 'L1 regularization and sparsity'.
     """
     weights = _weights(weights)
     lam = check_positive(lam, "lam", allow_zero=True)

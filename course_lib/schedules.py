@@ -27,7 +27,7 @@ def constant(lr: float) -> Schedule:
     >>> constant(0.1)(7)
     0.1
 
-    Taught in chapter 4, section 'Learning-rate schedules'.
+    Taught in chapter 4, section 'Learning-rate schedules and warm-up'.
     """
     lr = check_positive(lr, "lr", allow_zero=True)
 
@@ -51,7 +51,7 @@ def step_decay(lr: float, step_size: int, gamma: float = 0.1) -> Schedule:
     >>> [s(t) for t in range(5)]
     [1.0, 1.0, 0.5, 0.5, 0.25]
 
-    Taught in chapter 4, section 'Learning-rate schedules'.
+    Taught in chapter 4, section 'Learning-rate schedules and warm-up'.
     """
     lr = check_positive(lr, "lr", allow_zero=True)
     step_size = check_positive(step_size, "step_size", integer=True)
@@ -79,7 +79,7 @@ def cosine(lr: float, total_steps: int, min_lr: float = 0.0) -> Schedule:
     >>> [round(s(t), 3) for t in range(6)]
     [1.0, 0.854, 0.5, 0.146, 0.0, 0.0]
 
-    Taught in chapter 4, section 'Learning-rate schedules'.
+    Taught in chapter 4, section 'Learning-rate schedules and warm-up'.
     """
     lr = check_positive(lr, "lr", allow_zero=True)
     total_steps = check_positive(total_steps, "total_steps", integer=True)
@@ -111,7 +111,7 @@ def linear_warmup(schedule: Schedule, warmup_steps: int) -> Schedule:
     >>> [s(t) for t in range(6)]
     [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]
 
-    Taught in chapter 4, section 'Learning-rate schedules'.
+    Taught in chapter 4, section 'Learning-rate schedules and warm-up'.
     """
     if not callable(schedule):
         raise TypeError(

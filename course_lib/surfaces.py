@@ -62,7 +62,7 @@ class Surface:
     xlim, ylim : tuple of float
         The plotting window.
 
-    Taught in chapter 4, section 'Descent in two dimensions'.
+    Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
 
     name: str
@@ -186,7 +186,7 @@ def sgd(lr: float, step: Callable | None = None) -> Update:
     >>> path.tolist()
     [[2.0, 0.0], [1.0, 0.0], [0.5, 0.0]]
 
-    Taught in chapter 4, section 'Descent in two dimensions'.
+    Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
     lr = check_positive(lr, "lr", allow_zero=True)
     step = _step_fn(step, optim.gd_step)
@@ -219,7 +219,7 @@ def momentum(lr: float, beta: float = 0.9, step: Callable | None = None) -> Upda
 def rmsprop(lr: float, rho: float = 0.9, step: Callable | None = None) -> Update:
     """RMSProp as an update rule, using ``step(w, grad, s, lr, rho)``.
 
-    Taught in chapter 4, section 'RMSProp'.
+    Taught in chapter 4, section 'Adaptive learning rates: RMSProp'.
     """
     lr = check_positive(lr, "lr", allow_zero=True)
     rho = check_probability(rho, "rho")
@@ -279,7 +279,7 @@ def trajectory(surface: Surface, update: Update, steps: int,
     -----
     :math:`w_t = \\text{update}(w_{t-1}, \\nabla L(w_{t-1}))` for :math:`t = 1, \\dots, K`.
 
-    Taught in chapter 4, section 'Descent in two dimensions'.
+    Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
     if not isinstance(surface, Surface):
         raise TypeError(f"surface must be a Surface such as surfaces.ravine, "

@@ -68,7 +68,7 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
     -----
     ``FuncAnimation(fig, update, frames, interval).to_jshtml(default_mode="once")``.
 
-    Taught in chapter 4, section 'Descent in two dimensions'.
+    Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {describe(fig)}")
