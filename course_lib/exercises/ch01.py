@@ -6,95 +6,25 @@ Exercises: ``sigmoid``, ``relu``, ``neuron``, ``xor_weights`` and
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from course_lib import activations, network, shallow
 from course_lib.exercises.compare import compare_arrays, compare_int, kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail, quietly
+from course_lib.exercises.diagnose import loosely_same
+from course_lib.exercises.probe import Case, Stop, call, fail
 from course_lib.exercises.spec import Exercise, FunctionExercise, Mistake
 
 # --------------------------------------------------------------------------- helpers
 
-
-def _same_output(got: Any, wrong: Any) -> bool:
-    """True when the learner's output equals a known mistake's output.
-
-    Looser than the exercise's comparison: a scalar matches a scalar, and
-    NaN matches NaN, so mistakes that return the wrong kind of thing are
-    recognised too.
-    """
-    try:
-        g = np.asarray(got, dtype=float)
-        w = np.asarray(wrong, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == w.shape and bool(np.allclose(g, w, rtol=1e-6, atol=1e-9, equal_nan=True))
-
-
-@dataclass
-class _Exercise(FunctionExercise):
-    """A ``FunctionExercise`` whose error hints depend on the exception raised.
-
-    ``error_hints`` pairs a regular expression, searched in the error
-    message, with the hint to give; the first match wins, otherwise the
-    ``"exception"`` hint applies. Known mistakes are matched with
-    ``_same_output`` so a scalar or NaN result can be recognised.
-    """
-
-    error_hints: tuple[tuple[str, str], ...] = ()
-    diagnose_more: Callable[[Any, Case], str] | None = None
-
-    def _run_case(self, answer: Callable, case: Case) -> None:
-        try:
-            super()._run_case(answer, case)
-        except Stop as stop:
-            if stop.kind == "exception":
-                for pattern, hint in self.error_hints:
-                    if re.search(pattern, stop.message):
-                        stop.hint = hint
-                        break
-            raise
-
-    def run(self, answer: Any) -> str:
-        self._answer = answer
-        try:
-            return super().run(answer)
-        finally:
-            self._answer = None
-
-    def diagnose(self, got: Any, case: Case) -> str:
-        """The hint of the known mistake that the answer matches.
-
-        A mistake must match on the failing case; when several do (as
-        ``sum(sizes)`` and ``prod(sizes)`` on ``[2, 3, 1]``), the one that
-        also matches the answer on the other cases wins.
-        """
-        candidates = [m for m in self.mistakes
-                      if _same_output(got, quietly(m.answer, *case.args, **case.kwargs))]
-        if len(candidates) > 1 and getattr(self, "_answer", None) is not None:
-            # The mistake that agrees with the answer on the most cases wins
-            # (the first listed on a tie).
-            cases = self.cases()
-            answers = [quietly(self._answer, *c.args, **c.kwargs) for c in cases]
-
-            def agreement(mistake: Mistake) -> int:
-                return sum(_same_output(a, quietly(mistake.answer, *c.args, **c.kwargs))
-                           for a, c in zip(answers, cases))
-
-            return max(candidates, key=agreement).hint
-        if candidates:
-            return candidates[0].hint
-        if self.diagnose_more is not None:
-            return self.diagnose_more(got, case)
-        return ""
-
+# The function exercises below match a wrong output with their mistakes
+# loosely (a scalar or NaN result is recognised too) and, when several match
+# the failing case (as sum(sizes) and prod(sizes) on [2, 3, 1]), name the one
+# agreeing with the answer on the most cases.
 
 _ARRAY_TRUTH = (
+    "exception",
     r"truth value of an array",
     "`if z > 0:` (or `max(0, z)`, `and`, `or`) asks one yes/no question, but `z` is a "
     "whole array (and `for v in z` over a 2-D array gives whole rows, not numbers). "
@@ -102,6 +32,7 @@ _ARRAY_TRUTH = (
     "or a boolean mask.",
 )
 _MATH_MODULE = (
+    "exception",
     r"only (length-1|0-dimensional|size-1) arrays|must be real number",
     "math.exp (and other math functions) take one number; np.exp works on whole arrays.",
 )
@@ -139,7 +70,9 @@ def _sigmoid_above_one(got: Any) -> str:
     return ""
 
 
-SIGMOID = _Exercise(
+SIGMOID = FunctionExercise(
+    mistake_match="most_cases",
+    same_output=loosely_same,
     name="sigmoid",
     chapter=1,
     reference=activations.sigmoid,
@@ -169,7 +102,7 @@ SIGMOID = _Exercise(
                 "sigmoid(|z|). Where z < 0 the result is e / (1 + e)."),
     ),
     hint="sigmoid(z) = 1 / (1 + exp(-z)), elementwise; sigmoid(0) = 0.5.",
-    diagnose_more=lambda got, case: _sigmoid_above_one(got),
+    diagnose_more=lambda got, expected, case: _sigmoid_above_one(got),
     hints={
         "warning": "exp(-z) overflows for large negative z (exp(1000) is inf). "
                    "Compute exp only of non-positive numbers: with e = exp(-|z|), "
@@ -184,7 +117,9 @@ SIGMOID = _Exercise(
     error_hints=(_ARRAY_TRUTH, _MATH_MODULE),
 )
 
-RELU = _Exercise(
+RELU = FunctionExercise(
+    mistake_match="most_cases",
+    same_output=loosely_same,
     name="relu",
     chapter=1,
     reference=activations.relu,
@@ -209,7 +144,7 @@ RELU = _Exercise(
                 "Keep the value itself: relu(3) = 3."),
     ),
     hint="relu(z) = max(0, z) entry by entry: np.maximum(z, 0).",
-    diagnose_more=lambda got, case: _integer_result(got),
+    diagnose_more=lambda got, expected, case: _integer_result(got),
     hints={
         "mutation": "Setting z[z < 0] = 0 changes the caller's array. Work on a copy "
                     "(z = z.copy()) or build a new array with np.maximum(z, 0).",
@@ -252,7 +187,9 @@ def _sig(z):
     return activations.sigmoid(np.asarray(z, dtype=float))
 
 
-NEURON = _Exercise(
+NEURON = FunctionExercise(
+    mistake_match="most_cases",
+    same_output=loosely_same,
     name="neuron",
     chapter=1,
     reference=network.neuron,
@@ -317,7 +254,7 @@ NEURON = _Exercise(
                      "b is a number; x @ w + b has shape (N,).",
     },
     error_hints=(
-        (r"mismatch in its core dimension|not aligned|could not be broadcast",
+        ("exception", r"mismatch in its core dimension|not aligned|could not be broadcast",
          "The shapes do not line up. x is (N, D), one example per row; w is (D,), one "
          "weight per input. x @ w has shape (N,); w @ x or x.T @ w only work when "
          "the shapes happen to match."),
@@ -345,7 +282,9 @@ def _pairs(sizes):
     return zip(sizes[:-1], sizes[1:])
 
 
-COUNT_PARAMETERS = _Exercise(
+COUNT_PARAMETERS = FunctionExercise(
+    mistake_match="most_cases",
+    same_output=loosely_same,
     name="count_parameters",
     chapter=1,
     reference=network.count_parameters,
@@ -389,7 +328,7 @@ COUNT_PARAMETERS = _Exercise(
                      "e.g. zip(layer_sizes[:-1], layer_sizes[1:]).",
     },
     error_hints=(
-        (r"IndexError",
+        ("exception", r"IndexError",
          "Your loop runs one step too far: a network with layer sizes [n_0, ..., n_L] "
          "has L = len(layer_sizes) - 1 layers, so the last pair is (n_{L-1}, n_L). "
          "range(len(layer_sizes) - 1), or zip(layer_sizes[:-1], layer_sizes[1:]), "

@@ -11,7 +11,6 @@ the check says so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,46 +31,6 @@ GRADCHECK_TOL = 1e-6
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@dataclass
-class PartwiseExercise(FunctionExercise):
-    """A function exercise whose answer is a tuple, diagnosed part by part.
-
-    A mistake is recognised when every part in which the mistake differs from
-    the reference matches the learner's output. So a learner who summed the
-    loss but got the gradient right is still told about the sum.
-    """
-
-    def diagnose(self, got: Any, case: Case) -> str:
-        exact = super().diagnose(got, case)  # a mistake matched in every part comes first
-        expected = quietly(self.reference, *case.args, **case.kwargs)
-        if exact or not isinstance(got, (tuple, list)) or not isinstance(expected, tuple):
-            return exact
-        for mistake in self.mistakes:
-            wrong = quietly(mistake.answer, *case.args, **case.kwargs)
-            if (not isinstance(wrong, tuple) or len(wrong) != len(expected)
-                    or len(got) != len(expected)):
-                continue
-            differing = [i for i in range(len(expected)) if not _agree(wrong[i], expected[i])]
-            if differing and all(_agree(got[i], wrong[i]) for i in differing):
-                return mistake.hint
-        return ""
-
-
-def _agree(a: Any, b: Any) -> bool:
-    """True when ``a`` matches ``b`` under the comparison that fits ``b``."""
-    try:
-        if isinstance(b, np.ndarray):
-            return compare_arrays(a, b) is None
-        if isinstance(b, (float, np.floating)):
-            return compare_number(a, float(b)) is None
-        if isinstance(b, (list, tuple)):
-            return (isinstance(a, (list, tuple)) and len(a) == len(b)
-                    and all(_agree(x, y) for x, y in zip(a, b)))
-        return bool(a == b)
-    except Exception:
-        return False
 
 
 def _analytic(answer: Callable, case: Case) -> Any:
@@ -463,12 +422,13 @@ def _linear_gradcheck(answer: Callable) -> None:
     _report_gradcheck(errors, "x (4, 3), w (3, 2)", "")
 
 
-LINEAR_BACKWARD = PartwiseExercise(
+LINEAR_BACKWARD = FunctionExercise(
     name="linear_backward",
     chapter=3,
     reference=layers.linear_backward,
     cases=_linear_cases,
     compare=compare_tuple(("dx", "dw", "db"), [compare_arrays] * 3),
+    mistake_match="parts",
     mistakes=(
         Mistake("dw transposed", lambda dout, c: (dout @ c.w.T, dout.T @ c.x, dout.sum(0)),
                 "Your `dw` is transposed: it must have w's shape (D, M). "
@@ -574,12 +534,13 @@ def _sce_gradcheck(answer: Callable) -> None:
                       "N=3, C=4", "dlogits = (softmax(logits) - onehot(y)) / N.")
 
 
-SOFTMAX_CROSS_ENTROPY = PartwiseExercise(
+SOFTMAX_CROSS_ENTROPY = FunctionExercise(
     name="softmax_cross_entropy",
     chapter=3,
     reference=losses.softmax_cross_entropy,
     cases=_sce_cases,
     compare=compare_tuple(("loss", "dlogits"), [compare_number, compare_arrays]),
+    mistake_match="parts",
     mistakes=(
         Mistake("not divided by N", _sce_mistake(_mean_loss, lambda p, t, n: p - t),
                 "Your `dlogits` is N times too large. The loss is the *mean* over the N "
@@ -754,12 +715,13 @@ def _mlp_gradcheck(answer: Callable) -> None:
     _report_gradcheck(errors, "a 3-4-3 network, N=5", "")
 
 
-MLP_LOSS_AND_GRADS = PartwiseExercise(
+MLP_LOSS_AND_GRADS = FunctionExercise(
     name="mlp_loss_and_grads",
     chapter=3,
     reference=_mlp_reference,
     cases=_mlp_cases,
     compare=compare_tuple(("loss", "grads"), [compare_number, _compare_grads]),
+    mistake_match="parts",
     mistakes=(
         Mistake("reverse order", lambda x, y, p: _mlp_backward(x, y, p, reverse=True),
                 "Your gradients are in reverse layer order: the backward pass meets the last "
@@ -803,4 +765,4 @@ _mlp_gradcheck.label = "the numerical gradient check of every (dw, db)"
 EXERCISES = (NUMERICAL_GRADIENT, RELU_BACKWARD, LINEAR_BACKWARD, SOFTMAX_CROSS_ENTROPY,
              MLP_LOSS_AND_GRADS)
 
-__all__ = ["EXERCISES", "GRADCHECK_TOL", "PartwiseExercise"]
+__all__ = ["EXERCISES", "GRADCHECK_TOL"]

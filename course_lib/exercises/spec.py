@@ -3,13 +3,17 @@
 Most exercises are functions and are declared with ``FunctionExercise``: a
 reference implementation, a function building seeded cases, a comparison and
 a list of ``Mistake``s, each a wrong implementation with the hint a teacher
-would give when the learner's output matches it. Exercises that need more
+would give when the learner's output matches it (``diagnose`` holds the
+rules that match them). Optional fields attach hints to failures: by
+exception message, by case, or computed from the wrong output. Exercises
+that need more
 (randomness, iterators, a trained model) subclass ``Exercise`` and write
 ``run`` with the helpers in ``probe``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from course_lib.exercises.compare import compare_any, compare_arrays
-from course_lib.exercises.probe import Case, Stop, call, fail, quietly
+from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
+from course_lib.exercises.probe import Case, Stop, call, fail
 
 
 @dataclass(frozen=True)
@@ -94,12 +99,32 @@ class FunctionExercise(Exercise):
         Said when the output is wrong and matches no known mistake.
     hints : dict
         Hints by kind of failure: ``"mutation"``, ``"warning"``, ``"exception"``.
+    case_hints : dict
+        ``{case label: {kind: hint}}``, preferred to ``hints`` on that case (the
+        same RuntimeWarning can have different causes on different cases).
+    error_hints : sequence of (kind, pattern, hint)
+        Preferred to both: the first whose ``kind`` is the failure's and whose
+        regular expression is found in its message, e.g.
+        ``("exception", r"truth value of an array", "Use np.where ...")``.
     extra_checks : sequence of callable
         ``extra(answer) -> None`` run after every case passed, such as a
         numerical gradient check; they fail with ``probe.fail``.
     quote_input : bool
         Quote the input value at the worst entry when the first argument has
         the output's shape (elementwise functions).
+    mistake_match : str
+        How a wrong output is matched with ``mistakes``: ``"failing_case"``,
+        ``"parts"``, ``"most_cases"`` or ``"every_case"`` (see ``diagnose``).
+    same_output : callable, optional
+        ``same(got, wrong) -> bool`` used for that matching; by default
+        ``compare`` finds no difference (``diagnose.loosely_same`` is looser).
+    diagnose_more : callable, optional
+        ``more(got, expected, case) -> str``: a hint when no mistake matches,
+        for wrong outputs no single implementation captures.
+    diagnose_warnings : bool
+        Compare a result with the mistakes even when the code emitted a
+        RuntimeWarning (the hint should name the mistake, not the warning);
+        a right result that warns still fails.
     """
 
     name: str
@@ -112,6 +137,16 @@ class FunctionExercise(Exercise):
     hints: dict = field(default_factory=dict)
     extra_checks: Sequence[Callable[[Any], None]] = ()
     quote_input: bool = False
+    case_hints: dict = field(default_factory=dict)
+    error_hints: Sequence[tuple[str, str, str]] = ()
+    mistake_match: str = "failing_case"
+    same_output: Same | None = None
+    diagnose_more: Callable[[Any, Any, Case], str] | None = None
+    diagnose_warnings: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mistake_match not in RULES:
+            raise ValueError(f"mistake_match must be one of {RULES}, got {self.mistake_match!r}")
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
@@ -128,20 +163,35 @@ class FunctionExercise(Exercise):
     def _run_case(self, answer: Callable, case: Case) -> None:
         args, kwargs = case.fresh_args()
         expected = self.reference(*args, **kwargs)
-        try:
-            got = call(answer, case)
-        except Stop as stop:
-            if not stop.hint and stop.kind in self.hints:
-                stop.hint = self.hints[stop.kind]
-            raise
+        got = self._call(answer, case, allow_warnings=self.diagnose_warnings)
         try:
             problem = self._compare(got, expected, case)
         except Exception as exc:  # a strange object from the learner must not crash the check
             fail(f"On {case.label}, the check could not read your result "
                  f"({type(exc).__name__}: {exc}); it returned {type(got).__name__}.")
         if problem:
-            fail(f"On {case.label}, {problem}.",
-                 self.diagnose(got, case) or self.hint)
+            hint = self.diagnose(got, case, answer)
+            if not hint and self.diagnose_more is not None:
+                hint = self.diagnose_more(got, expected, case)
+            fail(f"On {case.label}, {problem}.", hint or self.hint)
+        if self.diagnose_warnings:
+            self._call(answer, case)  # the result is right: now refuse RuntimeWarnings
+
+    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False) -> Any:
+        """``probe.call``, giving a failure the hint this exercise has for it."""
+        try:
+            return call(answer, case, allow_warnings=allow_warnings)
+        except Stop as stop:
+            stop.hint = stop.hint or self.hint_for(stop, case)
+            raise
+
+    def hint_for(self, stop: Stop, case: Case) -> str:
+        """The hint for a failure: ``error_hints``, then ``case_hints``, then ``hints``."""
+        for kind, pattern, hint in self.error_hints:
+            if stop.kind == kind and re.search(pattern, stop.message):
+                return hint
+        return (self.case_hints.get(case.label, {}).get(stop.kind, "")
+                or self.hints.get(stop.kind, ""))
 
     def _compare(self, got: Any, expected: Any, case: Case) -> str | None:
         first = case.args[0] if case.args else None
@@ -150,16 +200,12 @@ class FunctionExercise(Exercise):
             return compare_arrays(got, expected, inputs=first)
         return self.compare(got, expected)
 
-    def diagnose(self, got: Any, case: Case) -> str:
-        """The hint of the first known mistake whose output matches ``got``."""
-        for mistake in self.mistakes:
-            wrong = quietly(mistake.answer, *case.args, **case.kwargs)
-            if wrong is None:
-                continue
-            try:
-                matches = self.compare(got, wrong) is None
-            except Exception:
-                matches = False
-            if matches:
-                return mistake.hint
-        return ""
+    def diagnose(self, got: Any, case: Case, answer: Callable | None = None) -> str:
+        """The hint of the known mistake that ``got``, the output on ``case``, matches.
+
+        ``answer``, the learner's function, lets the ``"most_cases"`` and
+        ``"every_case"`` rules look at the other cases.
+        """
+        return find_mistake(self.mistake_match, self.mistakes, got, case,
+                            same=self.same_output or by_compare(self.compare),
+                            reference=self.reference, cases=self.cases, answer=answer)
