@@ -8,9 +8,6 @@ instead of exact values.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,56 +21,7 @@ _NAME_ERROR = ("Your function uses a name that is not defined in the notebook. D
                "first, or use numpy: np.maximum(h, 0) is the ReLU, np.exp and np.log work "
                "on whole arrays. The library's versions are there too (activations.relu, "
                "activations.softmax).")
-
-
-@dataclass
-class _Exercise(FunctionExercise):
-    """A ``FunctionExercise`` with two additions this chapter needs.
-
-    ``case_hints`` maps a case label to hints by kind of failure, so the same
-    RuntimeWarning can get a different hint on different cases. With
-    ``diagnose_warnings`` a wrong result is compared with the known mistakes
-    even when the learner's code warned (``log`` of a negative logit warns,
-    and the hint should name the mistake, not the warning); a right result
-    that warns still fails.
-    """
-
-    case_hints: dict = field(default_factory=dict)
-    diagnose_warnings: bool = False
-    diagnose_more: Callable[[Any, Any, Case], str] | None = None
-    message_hints: tuple[tuple[str, str, str], ...] = ()
-
-    def _run_case(self, answer: Any, case: Case) -> None:
-        args, kwargs = case.fresh_args()
-        expected = self.reference(*args, **kwargs)
-        try:
-            got = call(answer, case, allow_warnings=self.diagnose_warnings)
-            problem = self._safe_compare(got, expected, case)
-            if problem:
-                hint = self.diagnose(got, case)
-                if not hint and self.diagnose_more is not None:
-                    hint = self.diagnose_more(got, expected, case)
-                fail(f"On {case.label}, {problem}.", hint or self.hint)
-            if self.diagnose_warnings:
-                call(answer, case)  # the result was right: now refuse RuntimeWarnings
-        except Stop as stop:
-            if stop.kind == "exception" and "NameError" in stop.message:
-                stop.hint = _NAME_ERROR
-            for kind, pattern, hint in self.message_hints:
-                if stop.kind == kind and re.search(pattern, stop.message):
-                    stop.hint = hint
-                    break
-            if not stop.hint:
-                stop.hint = self.case_hints.get(case.label, {}).get(stop.kind, "") or \
-                    self.hints.get(stop.kind, "")
-            raise
-
-    def _safe_compare(self, got: Any, expected: Any, case: Case) -> str | None:
-        try:
-            return self._compare(got, expected, case)
-        except Exception as exc:  # a strange object from the learner must not crash the check
-            fail(f"On {case.label}, the check could not read your result "
-                 f"({type(exc).__name__}: {exc}); it returned {type(got).__name__}.")
+_NAME_ERROR_HINT = ("exception", "NameError", _NAME_ERROR)
 
 
 # --------------------------------------------------------------------------- linear_forward
@@ -150,12 +98,13 @@ def _compare_linear(got: Any, expected: tuple) -> str | None:
 _SHAPES = ("x is (N, D), w is (D, M) and b is (M,), so x @ w is (N, M) and b is "
            "added to every row. Print x.shape, w.shape and b.shape to see them.")
 
-LINEAR_FORWARD = _Exercise(
+LINEAR_FORWARD = FunctionExercise(
     name="linear_forward",
     chapter=2,
     reference=layers.linear_forward,
     cases=_linear_cases,
     compare=_compare_linear,
+    error_hints=(_NAME_ERROR_HINT,),
     mistakes=(
         Mistake("w @ x", lambda x, w, b: (w @ x + b, (x, w, b)),
                 "Rows of x are examples, so the layer is x @ w (each row times w), "
@@ -267,13 +216,14 @@ _NO_SHIFT = ("exp(1000) overflows to inf and inf / inf is NaN. Subtract each row
              "maximum first: z - z.max(axis=1, keepdims=True). Softmax does not change "
              "when a constant is subtracted from a row, and every exponent is then <= 0.")
 
-SOFTMAX = _Exercise(
+SOFTMAX = FunctionExercise(
     name="softmax",
     chapter=2,
     reference=activations.softmax,
     cases=_softmax_cases,
     compare=compare_arrays,
     quote_input=True,
+    error_hints=(_NAME_ERROR_HINT,),
     mistakes=(
         *_normalisation_mistakes(),
         Mistake("max without keepdims",
@@ -387,7 +337,7 @@ def _ce_more(got: Any, expected: Any, case: Case) -> str:
     return ""
 
 
-CROSS_ENTROPY = _Exercise(
+CROSS_ENTROPY = FunctionExercise(
     name="cross_entropy",
     chapter=2,
     reference=losses.cross_entropy,
@@ -395,6 +345,7 @@ CROSS_ENTROPY = _Exercise(
     compare=compare_number,
     diagnose_warnings=True,
     diagnose_more=_ce_more,
+    error_hints=(_NAME_ERROR_HINT,),
     mistakes=(
         Mistake("sum instead of mean", lambda z, y: float(-np.sum(_ce_parts(z, y))),
                 "Your loss is N times too large: it is the sum over the batch. Take the "
@@ -548,7 +499,7 @@ def _mlp_more(got: Any, expected: Any, case: Case) -> str:
     return ""
 
 
-MLP_FORWARD = _Exercise(
+MLP_FORWARD = FunctionExercise(
     name="mlp_forward",
     chapter=2,
     reference=network.mlp_forward,
@@ -593,7 +544,7 @@ MLP_FORWARD = _Exercise(
     hint="h = x; for each (w, b) in params: h = h @ w + b, then h = relu(h) unless it is "
          "the last layer. Return h (the logits).",
     diagnose_more=_mlp_more,
-    message_hints=(
+    error_hints=(
         ("exception", r"inhomogeneous|setting an array element with a sequence",
          "numpy was handed a tuple where it expected an array. layers.linear_forward "
          "returns a pair (out, cache): unpack it, `h, _ = layers.linear_forward(h, w, b)`, "
@@ -605,6 +556,7 @@ MLP_FORWARD = _Exercise(
          "params.pop(), params.reverse() or assigning to params[i] changes the caller's "
          "list. Read it without changing it: params[:-1] for the hidden layers and "
          "params[-1] for the last one."),
+        _NAME_ERROR_HINT,
     ),
     hints={
         "exception": "A shape error usually means the layers are taken in the wrong order, "
