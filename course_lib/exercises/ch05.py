@@ -26,45 +26,6 @@ from course_lib.exercises.compare import (
 from course_lib.exercises.probe import Case, Stop, call, fail, quietly
 from course_lib.exercises.spec import Exercise, FunctionExercise, Mistake, require_callable
 
-
-class _WholeRunExercise(FunctionExercise):
-    """A ``FunctionExercise`` that names a mistake only if it explains every case.
-
-    Two mistakes can agree on the case that failed first (stopping one epoch
-    late and taking the argmin over every epoch both give 4 on one list); the
-    learner's answer is then compared with each mistake on all cases, and the
-    hint of the one that matches throughout wins.
-    """
-
-    def run(self, answer: Any) -> str:
-        try:
-            return super().run(answer)
-        except Stop as stop:
-            if stop.status == "failed" and stop.kind == "wrong" and callable(answer):
-                # a mistake that matched only the failing case may be a coincidence
-                # (comparing with the previous epoch looks like patience + 1 on one list):
-                # name a mistake only if it explains every case
-                stop.hint = self._whole_run_hint(answer) or self.hint or stop.hint
-            raise
-
-    def _whole_run_hint(self, answer: Any) -> str:
-        cases = self.cases()
-        outputs = [quietly(answer, *case.args, **case.kwargs) for case in cases]
-        for mistake in self.mistakes:
-            if all(self._agrees(got, quietly(mistake.answer, *case.args, **case.kwargs))
-                   for got, case in zip(outputs, cases)):
-                return mistake.hint
-        return ""
-
-    def _agrees(self, got: Any, wrong: Any) -> bool:
-        if wrong is None:
-            return False
-        try:
-            return self.compare(got, wrong) is None
-        except Exception:
-            return False
-
-
 # --------------------------------------------------------------------------- l2_penalty
 
 
@@ -154,12 +115,13 @@ def _l2_gradient_check(answer: Any) -> None:
                  "The gradient of 0.5 * lam * sum(w**2) with respect to w is lam * w.")
 
 
-L2_PENALTY = _WholeRunExercise(
+L2_PENALTY = FunctionExercise(
     name="l2_penalty",
     chapter=5,
     reference=regularization.l2_penalty,
     cases=_l2_cases,
     compare=_compare_l2,
+    mistake_match="every_case",
     mistakes=(
         Mistake("factor 0.5 dropped",
                 lambda ws, lam: (lam * _sum_squares(ws), [2 * lam * w for w in ws]),
@@ -704,12 +666,16 @@ def _early_cases() -> list[Case]:
     ]
 
 
-EARLY_STOPPING_EPOCH = _WholeRunExercise(
+# Two mistakes can agree on the case that fails first (stopping one epoch late
+# and the argmin over every epoch both give 4 on one list): a mistake is named
+# only if it explains every case.
+EARLY_STOPPING_EPOCH = FunctionExercise(
     name="early_stopping_epoch",
     chapter=5,
     reference=regularization.early_stopping_epoch,
     cases=_early_cases,
     compare=_compare_epoch,
+    mistake_match="every_case",
     mistakes=(
         Mistake("returned the stopping epoch", _stopped_epoch,
                 "You returned the epoch at which training stopped. Early stopping keeps "

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from course_lib import data, metrics
-from course_lib.exercises.ch05 import _WholeRunExercise
 from course_lib.exercises.compare import compare_arrays, compare_number, kind_of
 from course_lib.exercises.probe import Case, Stop, call, fail, quietly
 from course_lib.exercises.spec import Exercise, FunctionExercise, Mistake, require_callable
@@ -59,22 +58,13 @@ _BROADCAST_HINT = (
 )
 
 
-class _AccuracyExercise(_WholeRunExercise):
-    """Adds the targeted hint when comparing logits with labels raises a broadcast error,
-    and recognises integer division and rounding, which no mistake function reproduces.
+class _AccuracyExercise(FunctionExercise):
+    """Recognises integer division and rounding, which no mistake function reproduces.
 
     Several mistakes give 0 on a typical batch (the argmax of the whole array, the max
-    score instead of its index, integer division), so a mistake is named only when it
-    explains every case.
+    score instead of its index, integer division), so it is declared with
+    ``mistake_match="every_case"``: a mistake is named only when it explains every case.
     """
-
-    def _run_case(self, answer, case: Case) -> None:
-        try:
-            super()._run_case(answer, case)
-        except Stop as stop:
-            if stop.kind == "exception" and "broadcast" in stop.message:
-                stop.hint = _BROADCAST_HINT
-            raise
 
     def run(self, answer: Any) -> str:
         try:
@@ -114,6 +104,8 @@ ACCURACY = _AccuracyExercise(
     reference=metrics.accuracy,
     cases=_accuracy_cases,
     compare=_accuracy_compare,
+    mistake_match="every_case",
+    error_hints=(("exception", "broadcast", _BROADCAST_HINT),),
     mistakes=(
         Mistake("logits compared with labels", lambda z, y: float(np.mean(z == y)),
                 _BROADCAST_HINT),
@@ -214,24 +206,13 @@ _AND_HINT = (
 )
 
 
-class _ConfusionExercise(FunctionExercise):
-    """Adds the targeted hint when ``and`` is used between two boolean arrays."""
-
-    def _run_case(self, answer, case: Case) -> None:
-        try:
-            super()._run_case(answer, case)
-        except Stop as stop:
-            if stop.kind == "exception" and "truth value" in stop.message:
-                stop.hint = _AND_HINT
-            raise
-
-
-CONFUSION_MATRIX = _ConfusionExercise(
+CONFUSION_MATRIX = FunctionExercise(
     name="confusion_matrix",
     chapter=6,
     reference=metrics.confusion_matrix,
     cases=_confusion_cases,
     compare=_confusion_compare,
+    error_hints=(("exception", "truth value", _AND_HINT),),
     mistakes=(
         Mistake("rows and columns swapped", lambda t, p, c: _cm_loop(p, t, c),
                 "Your matrix is the transpose of the expected one: rows are the true "
