@@ -3,6 +3,7 @@
 #   make test      run every test: library, checkers, notebooks, book, browser
 #   make lab       open JupyterLab on chapters/
 #   make chapters  regenerate chapters/ (learner notebooks) from solutions/
+#   make lock      regenerate requirements.lock from pyproject.toml (pins only)
 #   make clean     remove the build, caches and the virtual environment
 
 PYTHON ?= python3
@@ -19,7 +20,13 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: book test lab chapters clean lint unit notebooks site benchmarks
+.PHONY: book test lab chapters clean lint unit notebooks site benchmarks lock prerequisites
+
+# The browser tests need Chromium, which PyPI does not have. `make test` looks
+# for it first, so a missing browser costs seconds, not a four-minute run.
+CHROMIUM ?= $(firstword $(foreach name,chromium chromium-browser google-chrome google-chrome-stable,$(shell command -v $(name) 2>/dev/null)) \
+  $(wildcard /Applications/Chromium.app/Contents/MacOS/Chromium))
+export CHROMIUM
 
 # The virtual environment is (re)installed only when the lock or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -32,7 +39,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
 	@echo "The book is built: open book/_build/html/index.html in a browser."
 
-test: $(STAMP) lint unit notebooks book site
+test: prerequisites $(STAMP) lint unit notebooks book site
 	@echo "All tests passed."
 
 lint: $(STAMP)
@@ -46,7 +53,10 @@ notebooks: $(STAMP)
 	$(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope chapters
 	COURSE_STRICT=1 $(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope solutions
 
-site: $(STAMP)
+prerequisites:
+	@test -n "$(CHROMIUM)" || { echo "make test needs Chromium for the browser tests: 'sudo apt-get install chromium' (Debian/Ubuntu) or 'brew install --cask chromium' (macOS), or set CHROMIUM=/path/to/chromium."; exit 1; }
+
+site: prerequisites $(STAMP)
 	$(BIN)/pytest -m site -n $(JOBS)
 
 lab: $(STAMP)
@@ -58,6 +68,17 @@ chapters: $(STAMP)
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
 	$(BIN)/python benchmarks/bench_digits.py
+
+# The lock is written only by .ci/lock.py from a scratch venv's `pip freeze`:
+# it refuses anything but name==version, so no local path or URL can get in.
+# Run it with the oldest supported Python (PYTHON=python3.11) so every pin
+# exists there too.
+lock:
+	@rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[book,test,lab]"
+	.lock-venv/bin/python -m pip freeze --exclude-editable | .lock-venv/bin/python .ci/lock.py write requirements.lock
+	@rm -rf .lock-venv build
 
 clean:
 	rm -rf book/_build $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
