@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.conftest import CHROMIUM_MISSING, chromium_executable
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "book" / "_build" / "html"
@@ -72,9 +73,9 @@ def site_url():
 def browser():
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_executable()
     if executable is None:
-        pytest.fail("Chromium is needed for the site tests: apt-get install chromium")
+        pytest.fail(CHROMIUM_MISSING)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield browser
