@@ -41,8 +41,8 @@ def two_layer_sigmoid(x: np.ndarray, w1: np.ndarray, b1: np.ndarray,
 
     Notes
     -----
-    :math:`\\mathbf{h} = \\sigma(X W_1 + \\mathbf{b}_1)`,
-    :math:`\\hat{y} = \\sigma(\\mathbf{h} W_2 + b_2)`.
+    :math:`A = \\sigma(X W_1 + b_1)`,
+    :math:`\\hat{y} = \\sigma(A W_2 + b_2)`.
 
     Examples
     --------
@@ -117,8 +117,10 @@ def sum_of_sigmoids(x: np.ndarray, offset: float, edges: np.ndarray,
 
     Notes
     -----
-    :math:`f(x) = c + \\sum_i a_i\\, \\sigma(k (x - e_i))`: a hidden layer with
-    weights :math:`k`, biases :math:`-k e_i`, and output weights :math:`a_i`.
+    :math:`f(x) = v_0 + \\sum_i v_i\\, \\sigma(w (x - s_i))`: a hidden layer with
+    weight :math:`w` (the steepness), biases :math:`-w s_i` (the edges
+    :math:`s_i`), output weights :math:`v_i` (the heights) and output bias
+    :math:`v_0` (the offset).
 
     Examples
     --------
@@ -141,30 +143,43 @@ def fit_steps(f: Callable[[np.ndarray], np.ndarray], n_steps: int,
               lo: float, hi: float) -> tuple[float, np.ndarray, np.ndarray]:
     """Choose steps so that ``sum_of_sigmoids`` follows ``f`` on ``[lo, hi]``.
 
-    The interval is cut into ``n_steps`` equal pieces; the approximation is
-    ``f`` at the centre of the first piece, and at each boundary between
-    pieces a step climbs by the change in ``f`` from one centre to the next.
+    ``f`` is sampled at ``n_steps`` equally spaced points from ``lo`` to
+    ``hi``, both ends included. The approximation starts at ``f(lo)``, and
+    halfway between each pair of neighbouring points a step climbs by the
+    change of ``f`` between them. With steep steps the result is the
+    nearest-sample staircase: every point of ``[lo, hi]``, the two ends
+    included, lies within half a spacing of a sample, so no part of the
+    interval is fitted worse than the rest.
 
     Parameters
     ----------
     f : callable
         ``f(x) -> y`` on arrays of shape (N,).
     n_steps : int, >= 1
-        Number of pieces; the network has ``n_steps - 1`` hidden units.
+        Number of levels of the staircase; the network has ``n_steps - 1``
+        hidden units. With one level, ``f`` is sampled at the centre.
     lo, hi : float
         The interval, ``lo < hi``.
 
     Returns
     -------
     offset : float
+        ``f(lo)``, the output bias.
     edges : numpy.ndarray, shape (n_steps - 1,)
+        Step positions, halfway between neighbouring samples.
     heights : numpy.ndarray, shape (n_steps - 1,)
+        Change of ``f`` from one sample to the next.
+
+    Notes
+    -----
+    Samples :math:`x_j = lo + j\\,(hi - lo)/(n - 1)`; steps at
+    :math:`s_i = (x_{i-1} + x_i)/2` of height :math:`f(x_i) - f(x_{i-1})`.
 
     Examples
     --------
-    >>> offset, edges, heights = fit_steps(np.abs, 2, -1.0, 1.0)
+    >>> offset, edges, heights = fit_steps(np.abs, 3, -1.0, 1.0)
     >>> float(offset), edges, heights
-    (0.5, array([0.]), array([0.]))
+    (1.0, array([-0.5,  0.5]), array([-1.,  1.]))
 
     Taught in chapter 1, section 'Universal approximation'.
     """
@@ -175,7 +190,6 @@ def fit_steps(f: Callable[[np.ndarray], np.ndarray], n_steps: int,
     lo, hi = float(lo), float(hi)
     if not lo < hi:
         raise ValueError(f"lo must be smaller than hi, got lo={lo}, hi={hi}")
-    bounds = np.linspace(lo, hi, n_steps + 1)
-    centres = (bounds[:-1] + bounds[1:]) / 2
-    values = as_array(f(centres), "f(x)", ndim=1)
-    return float(values[0]), bounds[1:-1].copy(), np.diff(values)
+    samples = np.linspace(lo, hi, n_steps) if n_steps > 1 else np.array([(lo + hi) / 2])
+    values = as_array(f(samples), "f(x)", ndim=1)
+    return float(values[0]), (samples[:-1] + samples[1:]) / 2, np.diff(values)

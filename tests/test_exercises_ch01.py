@@ -446,6 +446,28 @@ def test_fit_steps_error_shrinks_with_more_steps():
     assert errors[2] < 4 / 64  # about half a step of a slope-1 function
 
 
+def test_fit_steps_fits_the_ends_like_the_middle():
+    # the samples include both ends, so steep steps are exact there
+    offset, edges, heights = shallow.fit_steps(np.sin, 9, -2, 2)
+    np.testing.assert_allclose(edges, np.linspace(-1.75, 1.75, 8))
+    ends = shallow.sum_of_sigmoids(np.array([-2.0, 2.0]), offset, edges, heights, 1000.0)
+    np.testing.assert_allclose(ends, np.sin([-2.0, 2.0]), atol=1e-9)
+
+
+def test_fit_steps_moderate_steepness_beats_steep_steps():
+    # the largest error over the whole interval improves when each sigmoid
+    # climbs over about one spacing (steepness times spacing near 5)
+    x = np.linspace(-2, 2, 801)
+    offset, edges, heights = shallow.fit_steps(np.sin, 21, -2, 2)  # spacing 0.2
+
+    def largest(steepness):
+        fit = shallow.sum_of_sigmoids(x, offset, edges, heights, steepness)
+        return np.max(np.abs(fit - np.sin(x)))
+
+    assert largest(25.0) < largest(1000.0) / 2
+    assert largest(25.0) < largest(2.0) / 2
+
+
 @pytest.mark.parametrize("call,error", [
     (lambda: shallow.fit_steps(np.sin, 0, 0, 1), ValueError),
     (lambda: shallow.fit_steps(np.sin, 3, 1, 0), ValueError),
