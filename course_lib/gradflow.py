@@ -85,14 +85,14 @@ def activation_gradient_norms(x: np.ndarray, y: np.ndarray,
     Returns
     -------
     numpy.ndarray, shape (L,)
-        :math:`\\lVert \\partial L / \\partial H_l \\rVert_F`, where
-        :math:`H_l` is the output of layer ``l`` (after its activation; the
-        logits for the last layer), input layer first.
+        :math:`\\lVert \\partial L / \\partial h_l \\rVert_F`, where
+        :math:`h_l` is the output of layer ``l`` for the whole batch (after
+        its activation; the logits for the last layer), input layer first.
 
     Notes
     -----
     This is the gradient the backward pass carries from layer to layer; the
-    weight gradient of layer ``l`` is :math:`H_{l-1}^\\top` times it (after the
+    weight gradient of layer ``l`` is :math:`h_{l-1}^\\top` times it (after the
     activation's slope), so it also scales with the layer's input. With
     oversized weights the activations grow on the way forward and this
     gradient grows on the way back.
