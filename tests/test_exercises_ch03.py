@@ -184,6 +184,101 @@ def test_relu_backward_recognises_mistakes(answer, status, words):
     assert words in result.to_text(), result.to_text()
 
 
+# --------------------------------------------------------------------------- sigmoid_backward
+
+
+def sig_unpacked(dout, cache):
+    s, = cache
+    return dout * (s - s**2)
+
+
+def sig_multiply(dout, cache):
+    return np.multiply(dout, cache.out * (1.0 - cache.out))
+
+
+def sig_loop(dout, cache):
+    dx = np.zeros(np.shape(dout))
+    for idx in np.ndindex(dx.shape):
+        s = cache.out[idx]
+        dx[idx] = dout[idx] * s * (1 - s)
+    return dx
+
+
+@pytest.mark.parametrize("answer", [
+    lambda dout, cache: dout * cache.out * (1 - cache.out),
+    sig_unpacked,
+    sig_multiply,
+    sig_loop,
+    lambda dout, cache: dout * cache[0] * (1 - cache[0]),
+    activations.sigmoid_backward,
+])
+def test_sigmoid_backward_accepts_correct_answers(answer):
+    result = evaluate("sigmoid_backward", answer)
+    assert result.status == "passed", result.to_text()
+    assert "numerical gradient check" in result.message, result.to_text()
+
+
+def _sigmoid(z):
+    return activations.sigmoid(z)
+
+
+def sig_in_place(dout, cache):
+    dout *= cache.out * (1 - cache.out)
+    return dout
+
+
+def sig_zero_shortcut(dout, cache):
+    if not np.any(dout):
+        return dout                 # "nothing to do": but this is dout itself
+    return dout * cache.out * (1 - cache.out)
+
+
+def sig_zeros_like(dout, cache):
+    dx = np.zeros_like(dout)        # integer when dout is
+    dx[...] = dout * cache.out * (1 - cache.out)
+    return dx
+
+
+@pytest.mark.parametrize("answer, status, words", [
+    (lambda dout, cache: dout * _sigmoid(cache.out) * (1 - _sigmoid(cache.out)),
+     "failed", "already s = sigmoid(x)"),
+    (lambda dout, cache: cache.out * (1 - cache.out), "failed", "upstream gradient"),
+    (lambda dout, cache: dout * cache.out * (cache.out - 1), "failed", "wrong sign"),
+    (lambda dout, cache: -dout * cache.out * (1 - cache.out), "failed", "wrong sign"),
+    (lambda dout, cache: dout * (1 - cache.out ** 2), "failed", "slope of tanh"),
+    (lambda dout, cache: dout * cache.out, "failed", "output s alone"),
+    (lambda dout, cache: dout * (1 - cache.out), "failed", "factor s is missing"),
+    (lambda dout, cache: dout, "failed", "unchanged"),
+    (lambda dout, cache: dout * cache.out * (1 - cache.out) / len(dout), "failed",
+     "batch size"),
+    (lambda dout, cache: dout * _sigmoid(dout) * (1 - _sigmoid(dout)), "failed",
+     "slope at dout"),
+    (sig_in_place, "failed", "in place"),
+    (sig_zero_shortcut, "failed", "shares its memory with `dout`"),
+    (sig_zeros_like, "failed", "np.zeros_like(dout)"),
+    (lambda dout, cache: (dout * cache.out * (1 - cache.out)).tolist(), "failed", "a list"),
+    (lambda dout, cache: (dout * cache.out * (1 - cache.out)).ravel(), "failed", "has shape"),
+    (lambda dout, cache: dout * cache.x, "error", "cache.out"),
+])
+def test_sigmoid_backward_recognises_mistakes(answer, status, words):
+    result = evaluate("sigmoid_backward", answer)
+    assert result.status == status, result.to_text()
+    assert words in result.to_text(), result.to_text()
+
+
+def test_sigmoid_backward_hint_names_the_mistake_not_just_the_formula():
+    result = evaluate("sigmoid_backward", lambda dout, cache: cache.out * (1 - cache.out))
+    assert "chain rule" in result.hint, result.to_text()
+    # the failing case is named, with the worst entry and both values
+    assert result.message.startswith("On ") and "worst is entry" in result.message
+
+
+def test_sigmoid_backward_integer_dout_must_give_floats():
+    result = evaluate("sigmoid_backward", sig_zeros_like)
+    assert "integer upstream gradient" in result.message, result.to_text()
+    assert "dtype" in result.message, result.to_text()
+
+
 # --------------------------------------------------------------------------- linear_backward
 
 
@@ -451,6 +546,7 @@ def test_mlp_reverse_order_hint_on_a_square_free_network():
 ALL = {
     "numerical_gradient": (2, lambda f, x, h=1e-5: ng_loop(f, x.copy(), h)),
     "relu_backward": (2, lambda dout, cache: dout * (cache.x > 0)),
+    "sigmoid_backward": (2, lambda dout, cache: dout * cache.out * (1 - cache.out)),
     "linear_backward": (2, lin_unpacked),
     "softmax_cross_entropy": (2, sce_indexing),
     "mlp_loss_and_grads": (3, mlp_by_hand),

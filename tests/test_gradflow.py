@@ -56,3 +56,36 @@ def test_bad_input_is_named(kwargs, error, words):
     with pytest.raises(error) as info:
         gradflow.layer_gradient_norms(**args)
     assert words in str(info.value)
+
+
+def test_activation_gradients_match_a_backward_pass_by_hand():
+    from course_lib import activations, layers, losses
+
+    rng = np.random.default_rng(5)
+    params = network.init_mlp([8, 6, 5, 3], rng)
+    x, y = _batch(rng)
+    logits, caches = network.mlp_forward_with_caches(x, params)
+    _, dout = losses.softmax_cross_entropy(logits, y)
+    expected = []
+    for lin, relu in reversed(caches):
+        expected.append(np.linalg.norm(dout))
+        if relu is not None:
+            dout = activations.relu_backward(dout, relu)
+        dout, _, _ = layers.linear_backward(dout, lin)
+    np.testing.assert_allclose(gradflow.activation_gradient_norms(x, y, params),
+                               expected[::-1])
+
+
+def test_oversized_weights_make_the_activation_gradient_grow_towards_the_input():
+    rng = np.random.default_rng(6)
+    params = [(1.5 * w, b) for w, b in network.init_mlp([16] + [32] * 12 + [3], rng)]
+    x, y = _batch(rng, d=16)
+    norms = gradflow.activation_gradient_norms(x, y, params, activation="relu")
+    assert norms[0] > 100 * norms[-1]
+
+
+def test_activation_gradient_norms_names_bad_input():
+    rng = np.random.default_rng(7)
+    x, y = _batch(rng)
+    with pytest.raises(ValueError, match="activation must be one of"):
+        gradflow.activation_gradient_norms(x, y, network.init_mlp([8, 3], rng), "gelu")
