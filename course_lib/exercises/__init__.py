@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course_lib.exercises import ch01, ch02, ch03, ch04, ch05, ch06
+from course_lib.exercises import ch01, ch02, ch03, ch04, ch05, ch06, ch07
 from course_lib.exercises.api import (
     STRICT_ENV,
     CheckFailed,
@@ -32,7 +32,7 @@ __all__ = [
 
 _REGISTRY = build_registry([
     *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES,
-    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES,
+    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES, *ch07.EXERCISES,
 ])
 
 
