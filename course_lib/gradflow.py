@@ -182,6 +182,12 @@ def layer_statistics(model: Module, x: np.ndarray, y: np.ndarray,
     }
 
 
+def _ratio(after: np.ndarray, before: np.ndarray) -> float:
+    """||after - before|| / ||before||; NaN for weights that were all zero."""
+    size = float(np.linalg.norm(before))
+    return float(np.linalg.norm(after - before)) / size if size > 0 else float("nan")
+
+
 class Monitor:
     """A ``fit`` callback that records, after every step, what each layer does.
 
@@ -210,7 +216,8 @@ class Monitor:
     :math:`\\lVert \\nabla_{W_l} L \\rVert`, and the **update-to-weight
     ratio** :math:`\\lVert \\Delta W_l \\rVert / \\lVert W_l \\rVert`, the
     relative size of the change that step made (near :math:`10^{-3}` is
-    healthy for SGD; much smaller learns slowly, much larger is unstable).
+    healthy for SGD; much smaller learns slowly, much larger is unstable;
+    NaN for a layer whose weights were all zero before the step).
     ``arrays()`` returns them as (steps, L) arrays.
 
     Taught in chapter 7, section 'Watching a network train'.
@@ -240,8 +247,7 @@ class Monitor:
             self._records["grad_norm"].append(
                 [float(np.linalg.norm(layer.weight.grad)) for layer in self.layers])
             self._records["update_ratio"].append([
-                float(np.linalg.norm(layer.weight.value - before)
-                      / max(np.linalg.norm(before), 1e-12))
+                _ratio(layer.weight.value, before)
                 for layer, before in zip(self.layers, self._before)])
         if record or (step + 1) % self.every == 0:
             self._before = [layer.weight.value.copy() for layer in self.layers]
