@@ -67,7 +67,7 @@ def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float
     Examples
     --------
     >>> clipped, total = clip_grad_norm([np.array([3.0]), np.array([4.0])], 1.0)
-    >>> total, [float(g[0]) for g in clipped]
+    >>> total, [round(float(g[0]), 6) for g in clipped]
     (5.0, [0.6, 0.8])
 
     Taught in chapter 7, section 'Gradient clipping'.
