@@ -306,3 +306,19 @@ def test_lr_range_test_bad_input(kwargs, error, text):
     with pytest.raises(error) as info:
         lr_finder.lr_range_test(model, losses.softmax_cross_entropy, (x, y), **arguments)
     assert text in str(info.value)
+
+
+@pytest.mark.parametrize("make", [
+    lambda rng: blocks.LayerNorm(4),
+    lambda rng: blocks.Residual(modules.Linear(4, 4, rng), modules.Tanh(),
+                                modules.Linear(4, 4, rng)),
+], ids=["LayerNorm", "Residual"])
+def test_module_input_gradient_agrees_with_central_differences(make):
+    rng = np.random.default_rng(13)
+    module = make(rng)
+    for p in module.parameters():
+        p.value = p.value + rng.normal(0, 0.5, size=p.value.shape)
+    x, dout = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    numeric = gradcheck.numerical_gradient_array(module.forward, x.copy(), dout)
+    module.forward(x)
+    assert gradcheck.relative_error(module.backward(dout), numeric) < 1e-7
