@@ -14,6 +14,7 @@ from functools import partial
 import numpy as np
 from tqdm.auto import tqdm
 
+from course_lib.clipping import clip_grad_norm
 from course_lib.data import minibatches
 from course_lib.metrics import accuracy
 from course_lib.modules import Module
@@ -123,9 +124,12 @@ def evaluate(model, loss_fn: Callable, x: np.ndarray, y: np.ndarray,
     return {"loss": float(loss), "accuracy": accuracy(logits, y) if _is_labels(y) else None}
 
 
-def _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer) -> None:
+def _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer,
+                 clip=None, step_callbacks=(), step=0) -> int:
+    """One epoch of mini-batch steps; returns the number of steps taken so far."""
     model.train()
-    decayed = [p for p in model.parameters() if np.ndim(p.value) == 2]
+    params = model.parameters()
+    decayed = [p for p in params if np.ndim(p.value) == 2]
     if isinstance(model, Module):
         # x was checked once by fit, so skip the per-batch checks, and skip the
         # gradient with respect to the input batch, which no step uses.
@@ -134,13 +138,22 @@ def _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer) 
         forward, backward = model.forward, model.backward
     for xb, yb in minibatches(x, y, batch_size, rng):
         optimizer.zero_grad()
-        _, dout = loss_fn(forward(xb), yb)
+        loss, dout = loss_fn(forward(xb), yb)
         backward(as_array(dout, "dout"))
         if regularizer is not None:
             _, grads = regularizer([p.value for p in decayed])
             for p, g in zip(decayed, grads):
                 p.grad = p.grad + g
+        grad_norm = None
+        if clip is not None:
+            clipped, grad_norm = clip_grad_norm([p.grad for p in params], clip)
+            for p, g in zip(params, clipped):
+                p.grad = g
         optimizer.step()
+        for cb in step_callbacks:
+            cb.on_step_end(step, {"loss": float(loss), "grad_norm": grad_norm}, model)
+        step += 1
+    return step
 
 
 def _record(history: History, prefix: str, model, loss_fn, x, y, batch_size) -> None:
@@ -164,7 +177,8 @@ def _check_hooks(**hooks: object) -> None:
 def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = None, *,
         epochs: int, batch_size: int, rng: np.random.Generator,
         regularizer: Callable | None = None, schedule: Callable | None = None,
-        callbacks: Sequence = (), progress: bool = True) -> History:
+        clip: float | None = None, callbacks: Sequence = (),
+        progress: bool = True) -> History:
     """Train ``model`` with mini-batch gradient descent and record each epoch.
 
     Parameters
@@ -187,9 +201,17 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
         (weight matrices); its gradients are added before each step.
     schedule : callable, optional
         ``schedule(epoch) -> lr``, set on ``optimizer.lr`` at the start of each epoch.
+    clip : float, optional
+        Clip the global norm of all the parameters' gradients to ``clip``
+        before each step (``clipping.clip_grad_norm``, chapter 7, section
+        'Gradient clipping'), after the regularizer's gradients are added.
     callbacks : sequence
         Objects with ``on_epoch_end(epoch, history, model) -> bool`` (True
-        stops training) and optionally ``on_train_end(history, model)``.
+        stops training) and optionally ``on_train_end(history, model)`` and
+        ``on_step_end(step, info, model)``, called after every optimizer
+        step with ``info = {"loss": batch loss, "grad_norm": global gradient
+        norm before clipping, or None without clip}`` (``gradflow.Monitor``
+        is one).
     progress : bool
         Show a ``tqdm`` progress bar.
 
@@ -208,17 +230,21 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
     epochs = check_positive(epochs, "epochs", integer=True)
     batch_size = check_positive(batch_size, "batch_size", integer=True)
     rng = check_rng(rng)
+    clip = None if clip is None else check_positive(clip, "clip")
     for cb in callbacks:
         if not callable(getattr(cb, "on_epoch_end", None)):
             raise TypeError(f"callbacks must have on_epoch_end(epoch, history, model), "
                             f"got {describe(cb)}")
+    step_callbacks = [cb for cb in callbacks if callable(getattr(cb, "on_step_end", None))]
     history = History()
     bar = tqdm(range(epochs), desc="epochs", disable=not progress)
+    step = 0
     for epoch in bar:
         if schedule is not None:
             optimizer.lr = check_positive(schedule(epoch), "schedule(epoch)", allow_zero=True)
         history["lr"].append(optimizer.lr)
-        _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer)
+        step = _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer,
+                            clip, step_callbacks, step)
         _record(history, "train", model, loss_fn, x, y, batch_size)
         if val is not None:
             _record(history, "val", model, loss_fn, *val, batch_size)

@@ -19,6 +19,9 @@ MODULES = [
     "course_lib.surfaces",
     "course_lib.gradflow",
     "course_lib.shallow",
+    "course_lib.normalization",
+    "course_lib.blocks",
+    "course_lib.clipping",
 ]
 
 

@@ -22,6 +22,7 @@ from course_lib.exercises import (
     ch04,
     ch05,
     ch06,
+    ch07,
 )
 from course_lib.exercises.api import (
     STRICT_ENV,
@@ -40,7 +41,7 @@ __all__ = [
 
 _REGISTRY = build_registry([
     *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES, *ch03_sigmoid_backward.EXERCISES,
-    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES,
+    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES, *ch07.EXERCISES,
 ])
 
 

@@ -117,6 +117,9 @@ def where_it_failed(exc: BaseException) -> str:
 def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
     """Call the learner's ``fn`` on ``case`` and return what it returned.
 
+    ``call_keeping_inputs`` does the same and also returns the arguments
+    ``fn`` received (for ``check_fresh``).
+
     Raises
     ------
     Stop
@@ -125,6 +128,12 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
         ``failed`` if it modified an argument in place or emitted a
         ``RuntimeWarning`` (overflow, invalid value, division by zero).
     """
+    return call_keeping_inputs(fn, case, allow_warnings=allow_warnings)[0]
+
+
+def call_keeping_inputs(fn: Callable, case: Case, *, allow_warnings: bool = False
+                        ) -> tuple[Any, tuple, dict]:
+    """As ``call``, returning ``(result, args, kwargs)``: the arguments ``fn`` got."""
     args, kwargs = case.fresh_args()
     pristine_args, pristine_kwargs = case.fresh_args()
     with warnings.catch_warnings(record=True) as caught:
@@ -153,7 +162,44 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
             f"On {case.label}, your code emitted a RuntimeWarning: {runtime[0].message}.",
             kind="warning",
         )
-    return out
+    return out, args, kwargs
+
+
+def _arrays_in(value: Any) -> list[np.ndarray]:
+    """Every array inside an argument (itself, or in a list, tuple or dict)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [a for item in value for a in _arrays_in(item)]
+    if isinstance(value, dict):
+        return [a for item in value.values() for a in _arrays_in(item)]
+    return []
+
+
+def check_fresh(fn: Callable, named_results: list[tuple[str, Any]], args: tuple,
+                kwargs: dict, case: Case) -> None:
+    """Fail when a result array is an input array, or a view of one.
+
+    Parameters
+    ----------
+    named_results : list of (str, object)
+        The parts of the result that must be new arrays, such as
+        ``[("`out`", out)]``; non-arrays are skipped.
+    args, kwargs : what ``fn`` received (from ``call_keeping_inputs``).
+    """
+    names = _argument_names(fn, args, kwargs)
+    inputs = [*zip(names, args), *kwargs.items()]
+    for what, result in named_results:
+        if not isinstance(result, np.ndarray):
+            continue
+        for name, value in inputs:
+            if any(np.may_share_memory(result, a) for a in _arrays_in(value)):
+                fail(
+                    f"On {case.label}, {what} shares memory with the argument `{name}`: it "
+                    "is an input array itself, or a view of one, not a new array. Changing "
+                    "one would change the other.",
+                    kind="view",
+                )
 
 
 def _check_not_mutated(fn, args, kwargs, pristine_args, pristine_kwargs, case: Case) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 
 from course_lib.exercises.compare import compare_any, compare_arrays
 from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, Stop, call_keeping_inputs, check_fresh, fail
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,10 @@ class FunctionExercise(Exercise):
         Compare a result with the mistakes even when the code emitted a
         RuntimeWarning (the hint should name the mistake, not the warning);
         a right result that warns still fails.
+    fresh_outputs : callable, optional
+        ``fresh(result) -> [(name, array), ...]``: the parts of a right result
+        that must be new arrays; one that shares memory with an input fails
+        (kind ``"view"``), such as a gradient returned unchanged.
     """
 
     name: str
@@ -143,6 +147,7 @@ class FunctionExercise(Exercise):
     same_output: Same | None = None
     diagnose_more: Callable[[Any, Any, Case], str] | None = None
     diagnose_warnings: bool = False
+    fresh_outputs: Callable[[Any], list[tuple[str, Any]]] | None = None
 
     def __post_init__(self) -> None:
         if self.mistake_match not in RULES:
@@ -163,7 +168,7 @@ class FunctionExercise(Exercise):
     def _run_case(self, answer: Callable, case: Case) -> None:
         args, kwargs = case.fresh_args()
         expected = self.reference(*args, **kwargs)
-        got = self._call(answer, case, allow_warnings=self.diagnose_warnings)
+        got, inputs = self._call(answer, case, allow_warnings=self.diagnose_warnings)
         try:
             problem = self._compare(got, expected, case)
         except Exception as exc:  # a strange object from the learner must not crash the check
@@ -176,11 +181,23 @@ class FunctionExercise(Exercise):
             fail(f"On {case.label}, {problem}.", hint or self.hint)
         if self.diagnose_warnings:
             self._call(answer, case)  # the result is right: now refuse RuntimeWarnings
+        if self.fresh_outputs is not None:
+            self._hinted(case, check_fresh, answer, self.fresh_outputs(got), *inputs, case)
 
-    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False) -> Any:
-        """``probe.call``, giving a failure the hint this exercise has for it."""
+    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False
+              ) -> tuple[Any, tuple[tuple, dict]]:
+        """``probe.call_keeping_inputs``, giving a failure this exercise's hint for it.
+
+        Returns the result and ``(args, kwargs)``, the arguments the answer got.
+        """
+        got, args, kwargs = self._hinted(case, call_keeping_inputs, answer, case,
+                                         allow_warnings=allow_warnings)
+        return got, (args, kwargs)
+
+    def _hinted(self, case: Case, probe_fn: Callable, *args: Any, **kwargs: Any) -> Any:
+        """Run ``probe_fn(*args, **kwargs)`` on ``case``; a ``Stop`` gets this exercise's hint."""
         try:
-            return call(answer, case, allow_warnings=allow_warnings)
+            return probe_fn(*args, **kwargs)
         except Stop as stop:
             stop.hint = stop.hint or self.hint_for(stop, case)
             raise
