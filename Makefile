@@ -58,6 +58,7 @@ chapters: $(STAMP)
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
 	$(BIN)/python benchmarks/bench_digits.py
+	$(BIN)/python benchmarks/bench_fashion.py
 
 clean:
 	rm -rf book/_build $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
