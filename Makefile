@@ -68,6 +68,7 @@ chapters: $(STAMP)
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
 	$(BIN)/python benchmarks/bench_digits.py
+	$(BIN)/python benchmarks/bench_fashion.py
 
 # The lock is written only by .ci/lock.py from a scratch venv's `pip freeze`:
 # it refuses anything but name==version, so no local path or URL can get in.

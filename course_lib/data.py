@@ -368,18 +368,31 @@ def train_val_test_split(x: np.ndarray, y: np.ndarray, rng: np.random.Generator,
 class Standardizer:
     """Scale each feature to mean 0 and standard deviation 1, using training statistics.
 
-    Features with standard deviation 0 are only centred (their std is taken as 1).
+    Parameters
+    ----------
+    min_std : float
+        Floor on each feature's standard deviation, ``>= 0``. A feature that
+        is almost constant in the training set (a border pixel that is dark
+        in all but one image) has a tiny std, and dividing by it turns a
+        new example's small deviation into a huge input; the floor caps
+        that amplification at ``1 / min_std``. Features with standard
+        deviation 0 are only centred (their std is taken as 1) when
+        ``min_std`` is 0.
 
     Examples
     --------
     >>> s = Standardizer().fit(np.array([[0.0, 5.0], [2.0, 5.0]]))
     >>> s.transform(np.array([[1.0, 6.0]]))
     array([[0., 1.]])
+    >>> s = Standardizer(min_std=0.5).fit(np.array([[0.0, 5.0], [0.2, 5.0]]))
+    >>> s.transform(np.array([[1.1, 6.0]]))
+    array([[2., 2.]])
 
     Taught in chapter 6, section 'Preprocessing'.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, min_std: float = 0.0) -> None:
+        self.min_std = check_positive(min_std, "min_std", allow_zero=True)
         self.mean: np.ndarray | None = None
         self.std: np.ndarray | None = None
 
@@ -387,7 +400,7 @@ class Standardizer:
         """Learn per-feature mean and std from ``x`` (N, D); returns ``self``."""
         x = as_array(x, "x", ndim=2)
         self.mean = x.mean(axis=0)
-        std = x.std(axis=0)
+        std = np.maximum(x.std(axis=0), self.min_std)
         self.std = np.where(std == 0, 1.0, std).astype(x.dtype)
         return self
 

@@ -1,4 +1,4 @@
-"""Classification metrics: predicted labels, accuracy and the confusion matrix."""
+"""Classification metrics: predicted labels, accuracy, confusion matrix, precision, recall."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 
 from course_lib.validation import as_array, as_labels, check_positive
 
-__all__ = ["predict_labels", "accuracy", "confusion_matrix"]
+__all__ = ["predict_labels", "accuracy", "confusion_matrix", "precision_recall"]
 
 
 def predict_labels(logits: np.ndarray) -> np.ndarray:
@@ -77,3 +77,42 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
     y_pred = as_labels(y_pred, "y_pred", n=y_true.size, num_classes=num_classes)
     counts = np.bincount(y_true * num_classes + y_pred, minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes).astype(np.int64)
+
+
+def precision_recall(cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class precision and recall from a confusion matrix.
+
+    Parameters
+    ----------
+    cm : array_like, shape (C, C)
+        Counts, rows true classes, columns predicted classes (as from
+        :func:`confusion_matrix`).
+
+    Returns
+    -------
+    precision, recall : ndarray, shape (C,), float64
+        ``precision[c]`` is the fraction of the examples predicted as ``c``
+        that are ``c`` (the diagonal over the column sums); ``recall[c]`` the
+        fraction of the examples of class ``c`` predicted as ``c`` (the
+        diagonal over the row sums). NaN where the denominator is 0 (a class
+        never predicted, or absent).
+
+    Notes
+    -----
+    :math:`P_c = M_{cc} / \\sum_i M_{ic}`, :math:`R_c = M_{cc} / \\sum_j M_{cj}`.
+
+    >>> precision_recall(np.array([[3, 1], [0, 4]]))
+    (array([1. , 0.8]), array([0.75, 1.  ]))
+
+    Taught in chapter 6, section 'Precision and recall'.
+    """
+    cm = as_array(cm, "cm", ndim=2)
+    if cm.shape[0] != cm.shape[1] or cm.shape[0] == 0:
+        raise ValueError(f"cm must be a square (C, C) matrix, got shape {cm.shape}")
+    if np.any(cm < 0):
+        raise ValueError(f"cm must hold non-negative counts, got minimum {cm.min()}")
+    diag = np.diag(cm).astype(np.float64)
+    predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+    precision = np.divide(diag, predicted, out=np.full(diag.shape, np.nan), where=predicted > 0)
+    recall = np.divide(diag, actual, out=np.full(diag.shape, np.nan), where=actual > 0)
+    return precision, recall

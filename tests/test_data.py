@@ -173,6 +173,26 @@ def test_standardizer():
         s.transform(np.ones((2, 3)))
 
 
+def test_standardizer_min_std_caps_the_amplification_of_near_constant_features():
+    # one bright pixel in 1000 training images: std about 0.03, so a new image
+    # with that pixel at 1 becomes an input of about 32 without the floor
+    x = np.zeros((1000, 2))
+    x[0, 0] = 1.0
+    x[:, 1] = np.linspace(0.0, 1.0, 1000)
+    new = np.array([[1.0, 0.5]])
+    plain = data.Standardizer().fit(x).transform(new)
+    floored = data.Standardizer(min_std=0.1).fit(x).transform(new)
+    assert plain[0, 0] > 30
+    np.testing.assert_allclose(floored[0, 0], (1.0 - 0.001) / 0.1)
+    np.testing.assert_allclose(floored[0, 1], plain[0, 1])  # a normal feature is unchanged
+    constant = data.Standardizer(min_std=0.5).fit(np.full((4, 1), 3.0))
+    np.testing.assert_allclose(constant.transform(np.array([[4.0]])), [[2.0]])
+    assert data.Standardizer(min_std=0.1).fit(x.astype(np.float32)).transform(
+        new.astype(np.float32)).dtype == np.float32
+    with pytest.raises(ValueError, match="^min_std"):
+        data.Standardizer(min_std=-1.0)
+
+
 @settings(max_examples=40)
 @given(st.integers(1, 60), st.integers(1, 70), st.integers(0, 100))
 def test_minibatches_cover_each_example_once(n, batch_size, seed):
