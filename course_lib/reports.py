@@ -56,6 +56,19 @@ def saved_results(notebook: nbformat.NotebookNode) -> dict[str, CheckResult]:
     return results
 
 
+def saved_code(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The fingerprint of the code each exercise's last displayed result checked."""
+    codes: dict[str, str] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if MIME_TYPE in data and isinstance(data[MIME_TYPE], dict):
+                name = str(data[MIME_TYPE].get("name", ""))
+                meta = output.get("metadata", {}).get(MIME_TYPE, {})
+                codes[name] = str(meta.get("code", "")) if isinstance(meta, dict) else ""
+    return codes
+
+
 @dataclass
 class NotebookReport:
     """The grade of one notebook: each exercise's result and any problems."""

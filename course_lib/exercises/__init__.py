@@ -68,7 +68,10 @@ def check(name: str, answer: Any) -> None:
     if os.environ.get(GRADING_ENV) == "1":
         print(f"{name}: the grader checks this answer itself, after the notebook has run.")
         return
+    from course_lib import answer_code
+
     result = evaluate(name, answer)
-    show(result)
+    code = answer_code.of_function(answer)  # lets `progress` see later edits
+    show(result, metadata={MIME_TYPE: {"code": code}} if code else None)
     if strict_mode() and not result.passed:
         raise CheckFailed(result.to_text())
