@@ -23,15 +23,16 @@ from pathlib import Path
 import nbformat
 
 from course_lib.exercises import CheckResult, evaluate
-from course_lib.grading import wire
+from course_lib.grading import codec, wire
 
-#: The wire module's source, read once when the grader starts (before any
-#: submission runs), and sent to each kernel.
-WIRE_SOURCE = Path(wire.__file__).read_text()
+#: The sources of codec and wire, read once when the grader starts (before
+#: any submission runs), and sent to each kernel.
+SOURCES = (Path(codec.__file__).read_text(), Path(wire.__file__).read_text())
 
-_START = ('(lambda g: (__import__("builtins").exec(__import__("builtins").compile('
-          '{source!r}, "<course-grader>", "exec"), g), g["start"]({path!r}, '
-          '__import__("builtins").globals())))({{"__name__": "__course_grader__"}});')
+# Run in the kernel: codec then wire in one fresh namespace, then wire.start.
+_START = ('(lambda b, g: ([b.exec(b.compile(s, "<course-grader>", "exec"), g) '
+          'for s in {sources!r}], g["start"]({path!r}, b.globals())))('
+          '__import__("builtins"), {{"__name__": "__course_grader__"}});')
 
 
 class Unreachable(Exception):
@@ -63,7 +64,7 @@ def _connect(client, home: Path, uid: int | None, wait: float) -> tuple[socket.s
             os.chown(path, uid, uid)
         listener.listen(1)
         listener.settimeout(wait)
-        cell = nbformat.v4.new_code_cell(_START.format(source=WIRE_SOURCE, path=str(path)))
+        cell = nbformat.v4.new_code_cell(_START.format(sources=SOURCES, path=str(path)))
         cell_timeout, client.timeout = client.timeout, wait
         try:
             client.execute_cell(cell, len(client.nb.cells) - 1)
@@ -114,13 +115,13 @@ def evaluate_in_kernel(client, home: Path, uid: int | None, name: str,
                 "only an implementation written in the notebook.",
                 f"Write `{name}` yourself in its exercise cell."), ""
         return evaluate(name, answer), ""
-    except wire.AnswerTimeout:
+    except codec.AnswerTimeout:
         return CheckResult(
             name, "error",
             f"Checking your answer took more than {timeout:g} s, so it was stopped "
             "(an endless loop, or far too slow for the check's cases).",
             "Run the check cell yourself and see which case does not finish."), ""
-    except wire.ChannelClosed as exc:
+    except codec.ChannelClosed as exc:
         return CheckResult(
             name, "error",
             "Your code ended its Python process while it was being checked (it crashed, "
