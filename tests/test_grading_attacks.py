@@ -97,7 +97,11 @@ def independent(tmp_path_factory):
         "        open(path, 'w').write('outside')\n"
         "    except OSError:\n"
         "        pass"))])
-    status, out = run_grade(folder, "--jobs", "2", "--answer-timeout", "15")
+    write(folder, "limits.ipynb", solved=every, edits=[
+        insert(after_imports, "memory = bytearray(8 << 30)"),
+        insert(after_imports, "open('big.bin', 'wb').write(bytes(100 << 20))")])
+    status, out = run_grade(folder, "--jobs", "2", "--answer-timeout", "15",
+                            "--max-file-mb", "64")
     yield status, {Path(r["path"]).stem: r for r in out["notebooks"]}
     for path in STRAYS:  # in case the grader missed one
         Path(path).unlink(missing_ok=True)
@@ -147,6 +151,13 @@ def test_no_process_outlives_its_notebook(independent):
     assert report["passed"] == 5
     assert any("were still running" in p for p in report["problems"]), report["problems"]
     assert _processes_with(SLEEP) == []
+
+
+def test_resource_limits_stop_what_exceeds_them(independent):
+    report = independent[1]["limits"]
+    assert any("MemoryError" in p for p in report["problems"]), report["problems"]
+    assert any("File too large" in p for p in report["problems"]), report["problems"]
+    assert report["passed"] == 5
 
 
 @pytest.mark.skipif(not OWN_USER, reason="needs root: kernels then run as their own user")

@@ -18,6 +18,7 @@ import base64
 import builtins
 import collections.abc
 import dataclasses
+import inspect
 import os
 import re
 import sys
@@ -68,12 +69,35 @@ class RemoteObject:
 
 
 class RemoteFunction(RemoteObject):
-    """A handle to a callable in the other process; calling it calls that."""
+    """A handle to a callable in the other process; calling it calls that.
 
-    __slots__ = ()
+    Its ``__signature__`` is the remote function's parameters (names and
+    kinds), so a check names the argument a function mutated.
+    """
+
+    __slots__ = ("_parameters",)
 
     def __call__(self, *args, **kwargs):
         return self._channel.call(self._id, args, kwargs)
+
+    @property
+    def __signature__(self) -> inspect.Signature | None:
+        try:
+            return inspect.Signature([
+                inspect.Parameter(str(name), inspect._ParameterKind(int(kind)),
+                                  default=None if has_default else inspect.Parameter.empty)
+                for name, kind, has_default in self._parameters or ()])
+        except (TypeError, ValueError):  # not a valid signature: say nothing
+            return None
+
+
+def _parameters(obj: object) -> list | None:
+    """``[[name, kind, has default], ...]`` of a callable, or ``None``."""
+    try:
+        return [[p.name, int(p.kind), p.default is not p.empty]
+                for p in inspect.signature(obj).parameters.values()]
+    except (TypeError, ValueError):
+        return None
 
 
 _CLASSES: dict[tuple[str, bool], type] = {}
@@ -113,7 +137,8 @@ class Codec:
     def handle(self, obj: object) -> dict:
         ident = len(self.handles) + 1
         self.handles[ident] = obj
-        return {"__handle__": [ident, type(obj).__name__, callable(obj)]}
+        return {"__handle__": [ident, type(obj).__name__, callable(obj),
+                               _parameters(obj) if callable(obj) else None]}
 
     def encode(self, obj: object, depth: int = 0):
         """``obj`` as JSON-ready plain data (objects become handles)."""
@@ -215,8 +240,11 @@ class Codec:
         if tag == "__obj__":
             return self._decode_library(*body)
         if tag == "__handle__":
-            ident, name, is_callable = body
-            return _remote_class(str(name), bool(is_callable))(self, int(ident))
+            ident, name, is_callable, parameters = body
+            handle = _remote_class(str(name), bool(is_callable))(self, int(ident))
+            if is_callable:
+                object.__setattr__(handle, "_parameters", parameters)
+            return handle
         raise ChannelClosed(f"an unknown value tag {tag!r}")
 
     def _decode_library(self, qualified: str, kind: str, fields) -> object:
