@@ -67,6 +67,32 @@ def private_copies(notebooks: list[Path], folder: Path, fingerprint: str) -> lis
     return submissions
 
 
+def grade_notebook(path: Path, timeout: int = 120, kernel: str = "python3",
+                   answer_timeout: int = 60) -> NotebookReport:
+    """Grade one notebook as ``grade`` does: a private copy, a sandboxed kernel.
+
+    Parameters
+    ----------
+    path : Path
+        The notebook.
+    timeout : int
+        Seconds allowed per cell.
+    kernel : str
+        The Jupyter kernel to run.
+    answer_timeout : int
+        Seconds allowed to check one exercise's answer.
+
+    Returns
+    -------
+    NotebookReport
+        Every exercise of the notebook's chapter with its status and message.
+    """
+    options = Options(timeout=timeout, answer_timeout=answer_timeout, kernel=kernel)
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as folder:
+        (submission,) = private_copies([Path(path)], Path(folder), sandbox.library_fingerprint())
+        return grade_submission(submission, options)
+
+
 def grade_all(submissions: list[Submission], options: Options, jobs: int):
     """Yield each submission's report, in order, grading ``jobs`` at a time."""
     if jobs <= 1 or len(submissions) <= 1:

@@ -211,15 +211,19 @@ def grade_submission(submission: Submission, options: Options) -> NotebookReport
                                "wrote to them): this grade is not trusted")
     if notebook is not None and report.exercises:
         clear(notebook)
-        marker = secrets.token_hex(8)
-        _prepare_home(submission.home)
-        with sandbox.sandbox_user() as uid:
-            try:
-                _run(notebook, report, submission.home, uid, marker, options)
-            finally:
-                left = sandbox.end_processes(uid, marker)
-                strays = sandbox.stray_files(uid, [submission.home])
-                sandbox.remove(strays)
+        marker, left, strays = secrets.token_hex(8), 0, []
+        try:
+            _prepare_home(submission.home)
+            with sandbox.sandbox_user() as uid:
+                try:
+                    _run(notebook, report, submission.home, uid, marker, options)
+                finally:
+                    left = sandbox.end_processes(uid, marker)
+                    strays = sandbox.stray_files(uid, [submission.home])
+                    sandbox.remove(strays)
+        except Exception as exc:  # the sandbox itself failed: say so, grade the rest
+            report.problems.append(f"the grader could not prepare a sandbox: "
+                                   f"{type(exc).__name__}: {exc}")
         report.problems += _failed_cells(notebook)
         if left:
             report.problems.append(f"{left} process(es) it started were still running "

@@ -153,6 +153,9 @@ def sandbox_user() -> Iterator[int | None]:
         yield None
         return
     _LOCKS.mkdir(mode=0o700, exist_ok=True)
+    if _LOCKS.is_symlink() or not _LOCKS.is_dir():
+        raise RuntimeError(f"{_LOCKS} must be a folder of the grader's own")
+    os.chown(_LOCKS, 0, 0)
     os.chmod(_LOCKS, 0o700)
     for uid in UID_RANGE:
         try:
