@@ -38,7 +38,8 @@ TOKEN = secrets.token_hex(4)
 SLEEP = f"{700 + int(TOKEN, 16) % 200}.{int(TOKEN, 16) % 97}"
 OWN_USER = sandbox.isolation()[0]
 
-pytestmark = pytest.mark.slow
+# Keep each module on one xdist worker (`--dist loadgroup`): its fixtures grade once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading-attacks")]
 
 
 def _processes_with(text: str) -> list[int]:

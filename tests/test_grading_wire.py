@@ -68,6 +68,9 @@ def he_init(fan_in, fan_out, rng):
 xor_weights = {"w1": np.array([[20.0, 20.0], [20.0, 20.0]]), "b1": np.array([-10.0, -30.0]),
                "w2": np.array([[20.0], [-20.0]]), "b2": np.array([-10.0])}
 '''
+# Keep this module on one xdist worker (`--dist loadgroup`): its kernel starts once.
+pytestmark = pytest.mark.xdist_group("grading-wire")
+
 NAMES = ["relu", "sigmoid", "neuron", "numerical_gradient", "minibatches", "dropout_forward",
          "dropout_backward", "he_init", "xor_weights"]
 
