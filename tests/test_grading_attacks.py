@@ -8,6 +8,9 @@ attacker followed by its classmates, whose grades it tries to change.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import secrets
 import subprocess
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from course_lib import grade
 from course_lib.exercises import MIME_TYPE
 from course_lib.exercises import ch01 as checker_file
 from course_lib.grading import sandbox
@@ -233,6 +237,16 @@ def test_parallel_grading_gives_the_serial_report(tmp_path):
             report.pop("seconds")
     assert runs[0] == runs[1]
     assert runs[0][0] == 1
+    # One report per notebook (one job each, on any machine), merged: the same report.
+    status, out = runs[0]
+    parts = []
+    for index, report in enumerate(out["notebooks"]):
+        parts.append(tmp_path / f"part{index}.json")
+        parts[-1].write_text(json.dumps({"notebooks": [report], "summary": {}}))
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert grade.main(["--merge", *map(str, parts)]) == status
+    assert json.loads(buffer.getvalue()) == out
 
 
 def test_a_process_left_behind_is_found_by_its_user_or_marker():

@@ -137,7 +137,7 @@ def test_values_cross_as_plain_data_and_come_back_equal():
     value = {"a": [1, 2.5, None, True, "s", complex(1, 2), float("nan")],
              3: (np.arange(6, dtype=np.int32).reshape(2, 3), np.float32(1.5)),
              "cache": layers.DropoutCache(np.ones((2, 2)), 0.5), "history": history,
-             "rng": rng}
+             "rng": rng, "objects": np.array([np.zeros(2), np.ones(2), None], dtype=object)}
     back = side.decode(side.encode(value))
     assert back.keys() == value.keys()
     assert back["a"][:6] == value["a"][:6] and np.isnan(back["a"][6])
@@ -146,6 +146,7 @@ def test_values_cross_as_plain_data_and_come_back_equal():
     assert isinstance(back["cache"], layers.DropoutCache) and back["cache"].p == 0.5
     assert isinstance(back["history"], train.History) and back["history"] == history
     assert back["rng"].random() == rng.random()
+    assert back["objects"].dtype == object and np.array_equal(back["objects"][1], np.ones(2))
 
 
 @pytest.mark.parametrize("data", [

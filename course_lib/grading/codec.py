@@ -221,7 +221,8 @@ class Codec:
         if tag == "__objarray__":
             shape, items = body
             out = np.empty(len(items), dtype=object)
-            out[:] = [self.decode(x) for x in items] if items else []
+            for index, item in enumerate(items):  # one by one: no broadcasting
+                out[index] = self.decode(item)
             return out.reshape([int(n) for n in shape])
         if tag == "__np__":
             dtype, raw = body
