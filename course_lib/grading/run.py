@@ -146,6 +146,7 @@ def _run(notebook, report: NotebookReport, home: Path, uid: int | None, marker: 
     """Run every cell, checking each exercise at its point."""
     manager = sandbox.kernel_manager(options.kernel, home, uid, marker, options.limits)
     client = _LimitedClient(notebook, km=manager, timeout=options.timeout, allow_errors=True,
+                            startup_timeout=max(60, options.timeout),
                             record_timing=False, skip_cells_with_tag=_NO_TAG,
                             resources={"metadata": {"path": str(home)}})
     points = evaluation_points(notebook, report.exercises)
