@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop(STRICT_ENV, None)  # learners' failures are results, not crashes
     options = Options(timeout=args.timeout, answer_timeout=args.answer_timeout,
                       kernel=args.kernel,
-                      limits=sandbox.Limits(args.memory_mb, args.max_processes, args.max_file_mb))
+                      limits=sandbox.Limits(args.memory_mb, args.max_processes, args.max_file_mb),
+                      isolation=sandbox.isolation())
     reports = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as folder:
         submissions = private_copies(notebooks, Path(folder), sandbox.library_fingerprint())
