@@ -47,7 +47,7 @@ lint: $(STAMP)
 	$(BIN)/python -m course_lib.authoring --check
 
 unit: $(STAMP)
-	$(BIN)/pytest -n $(JOBS) -m "not site"
+	$(BIN)/pytest -n $(JOBS) --dist loadgroup -m "not site"
 
 notebooks: $(STAMP)
 	$(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope chapters

@@ -1,10 +1,24 @@
-"""Grade finished notebooks: ``python -m course_lib.grade PATH... [--json]``.
+"""Grade finished notebooks: ``python -m course_lib.grade PATH... [--json] [--jobs N]``.
 
-Each notebook is copied to a temporary folder and executed there in a fresh
-kernel, with a timeout per cell; the check results it displays are collected
-into a report per exercise. A notebook that raises, hangs, kills its kernel,
-floods its output, is not a notebook or is another chapter is reported as
-such, and the others are still graded. The graded files are never modified.
+A grade comes only from the grader's own evaluation, never from what a
+notebook displays or saved. Every submission is first copied into a private
+folder (notebooks are read only from those copies). Each copy runs with its
+outputs cleared, every cell executed, in a fresh kernel with a private home,
+resource limits and, when grading as root, a user of its own; then the
+grader checks each exercise's answer (the function or value its contract
+name holds) itself: the answer computes its outputs in the learner's
+process, the comparison with the reference happens in the grader's (see
+``course_lib.grading``). Nothing a kernel starts outlives its notebook.
+
+A notebook that raises, hangs, kills its kernel, floods its output, is not
+a notebook or is another chapter is reported as such, and the others are
+still graded; a slow or crashing answer costs its own exercise only. The
+graded files are never modified.
+
+A large class spreads over machines with any job runner: one
+``grade NOTEBOOK --json > NOTEBOOK.json`` per submission, then
+``grade --merge *.json`` prints the whole class's report (and exits as one
+run over every notebook would).
 
 Exit status: 0 when every exercise of every notebook passed, 1 otherwise,
 2 for a usage error (such as a path that does not exist).
@@ -13,98 +27,88 @@ Exit status: 0 when every exercise of every notebook passed, 1 otherwise,
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
+import hashlib
 import json
+import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-from course_lib.exercises import MIME_TYPE, STRICT_ENV
-from course_lib.reports import NotebookReport, find_notebooks, saved_results, start_report
-
-#: Printed text kept per notebook before the rest is dropped.
-TEXT_LIMIT = 1_000_000
-#: Rich output (figures, animations) kept per notebook; chapters use a few MB.
-RICH_LIMIT = 50_000_000
+from course_lib.exercises import STRICT_ENV
+from course_lib.grading import sandbox
+from course_lib.grading.run import Options, Submission, grade_submission
+from course_lib.reports import NotebookReport, find_notebooks
 
 
-class _LimitedClient(NotebookClient):
-    """A notebook client that drops output beyond the limits (check results are kept).
+def private_copies(notebooks: list[Path], folder: Path, fingerprint: str) -> list[Submission]:
+    """Copy every submission into its own folder before anything runs.
 
-    Printed text (streams, errors) and rich displays (figures, animations)
-    are counted separately: a chapter's animations legitimately take a few
-    megabytes, while a megabyte of printed text is a runaway loop.
+    The folders can be entered but not listed by the sandbox users, and the
+    copies are readable by the grader alone; each copy's SHA-256 is kept to
+    prove it unchanged when it is graded.
     """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.text_chars = 0
-        self.rich_chars = 0
-        self.flooded = False
-
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        if MIME_TYPE not in content.get("data", {}):
-            size = len(str(content))
-            if msg.get("msg_type") in ("stream", "error"):
-                self.text_chars += size
-            else:
-                self.rich_chars += size
-            if self.text_chars > TEXT_LIMIT or self.rich_chars > RICH_LIMIT:
-                self.flooded = True
-                return None
-        return super().output(outs, msg, display_id, cell_index)
-
-
-def _failed_cells(notebook: nbformat.NotebookNode) -> list[str]:
-    """Describe each cell whose output is an error, e.g. ``cell 7 raised NameError: ...``."""
-    problems = []
-    for index, cell in enumerate(notebook.cells):
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if output.get("output_type") == "error":
-                value = str(output.get("evalue", ""))[:150]
-                problems.append(f"cell {index} raised {output.get('ename')}: {value}")
-    return problems
-
-
-def execute(notebook: nbformat.NotebookNode, timeout: int, kernel: str) -> list[str]:
-    """Run ``notebook`` in place in a scratch folder; return problems found."""
-    problems: list[str] = []
-    client = _LimitedClient(notebook, timeout=timeout, kernel_name=kernel, allow_errors=True,
-                            record_timing=False)
-    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
-        client.resources = {"metadata": {"path": scratch}}
+    os.chmod(folder, 0o711)
+    submissions = []
+    for index, path in enumerate(notebooks):
+        own = folder / f"{index:05d}"
+        own.mkdir(mode=0o711)
+        copy = own / "submission.ipynb"
         try:
-            client.execute()
-        except CellTimeoutError:
-            problems.append(f"a cell ran for more than {timeout} s and was stopped "
-                            "(an endless loop?); cells after it were not run")
-        except DeadKernelError:
-            problems.append("the kernel died (the notebook crashed Python or ran out of "
-                            "memory); cells after that point were not run")
-        except Exception as exc:  # e.g. the kernel failed to start
-            problems.append(f"could not run the notebook: {type(exc).__name__}: {exc}")
-    if client.flooded:
-        problems.append(f"the notebook printed more than {TEXT_LIMIT:,} characters "
-                        f"(or displayed more than {RICH_LIMIT:,}); the rest of its output "
-                        "was dropped")
-    return problems + _failed_cells(notebook)
+            shutil.copyfile(path, copy)
+        except OSError:
+            copy.write_bytes(b"")  # unreadable: graded (and reported) as not a notebook
+        os.chmod(copy, 0o600)
+        digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+        submissions.append(Submission(shown_as=str(path), copy=copy, sha256=digest,
+                                      home=own / "home", fingerprint=fingerprint))
+    return submissions
 
 
-def grade_notebook(path: Path, timeout: int = 120, kernel: str = "python3") -> NotebookReport:
-    """Execute one notebook and report each of its chapter's exercises."""
-    start = time.perf_counter()
-    report, notebook = start_report(path)
-    if notebook is not None and report.exercises:
-        report.problems += execute(notebook, timeout, kernel)
-        report.results = saved_results(notebook)
-    report.seconds = time.perf_counter() - start
-    return report
+def grade_notebook(path: Path, timeout: int = 120, kernel: str = "python3",
+                   answer_timeout: int = 60) -> NotebookReport:
+    """Grade one notebook as ``grade`` does: a private copy, a sandboxed kernel.
+
+    Parameters
+    ----------
+    path : Path
+        The notebook.
+    timeout : int
+        Seconds allowed per cell.
+    kernel : str
+        The Jupyter kernel to run.
+    answer_timeout : int
+        Seconds allowed to check one exercise's answer.
+
+    Returns
+    -------
+    NotebookReport
+        Every exercise of the notebook's chapter with its status and message.
+    """
+    options = Options(timeout=timeout, answer_timeout=answer_timeout, kernel=kernel)
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as folder:
+        (submission,) = private_copies([Path(path)], Path(folder), sandbox.library_fingerprint())
+        return grade_submission(submission, options)
+
+
+def grade_all(submissions: list[Submission], options: Options, jobs: int):
+    """Yield each submission's report, in order, grading ``jobs`` at a time."""
+    if jobs <= 1 or len(submissions) <= 1:
+        for submission in submissions:
+            yield grade_submission(submission, options)
+        return
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        futures = [pool.submit(grade_submission, s, options) for s in submissions]
+        for future, submission in zip(futures, submissions):
+            try:
+                yield future.result()
+            except Exception as exc:  # a worker died: that notebook only
+                report = NotebookReport(path=submission.shown_as)
+                report.problems.append(f"the grader's worker failed: {type(exc).__name__}")
+                yield report
 
 
 def summary(reports: list[NotebookReport]) -> dict:
@@ -121,26 +125,79 @@ def all_passed(reports: list[NotebookReport]) -> bool:
                                  for r in reports)
 
 
-def main(argv: list[str] | None = None) -> int:
+def merge(paths: list[Path]) -> tuple[int, dict]:
+    """One report from many ``grade --json`` reports (one per notebook, say).
+
+    Returns the exit status the notebooks would have had graded together,
+    and the merged report.
+    """
+    notebooks = []
+    for path in paths:
+        notebooks += json.loads(Path(path).read_text())["notebooks"]
+    passed = sum(n["passed"] for n in notebooks)
+    total = sum(n["total"] for n in notebooks)
+    totals = {"notebooks": len(notebooks), "passed": passed, "total": total,
+              "score": round(passed / total, 4) if total else 0.0}
+    ok = bool(notebooks) and all(n["total"] and n["passed"] == n["total"] and not n["problems"]
+                                 for n in notebooks)
+    return (0 if ok else 1), {"notebooks": notebooks, "summary": totals}
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m course_lib.grade",
                                      description="Execute and grade course notebooks.")
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks or folders of notebooks")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.add_argument("--merge", action="store_true",
+                        help="PATHS are JSON reports of earlier runs: print them as one")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="notebooks graded at once (default: the number of cores)")
     parser.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
+    parser.add_argument("--answer-timeout", type=int, default=60,
+                        help="seconds allowed to check one exercise's answer")
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel to run")
-    args = parser.parse_args(argv)
+    limits = sandbox.Limits()
+    parser.add_argument("--memory-mb", type=int, default=limits.memory_mb,
+                        help="address space of each kernel process, MiB")
+    parser.add_argument("--max-processes", type=int, default=limits.processes,
+                        help="processes and threads per kernel (when grading as root)")
+    parser.add_argument("--max-file-mb", type=int, default=limits.file_mb,
+                        help="largest file a kernel may write, MiB")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.merge:
+        try:
+            status, merged = merge(args.paths)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"error: cannot merge the reports: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
+            return 2
+        print(json.dumps(merged, indent=2))
+        return status
     notebooks, missing = find_notebooks(args.paths)
     if missing or not notebooks:
         problem = f"no such file or folder: {', '.join(missing)}" if missing else \
             "no notebooks (.ipynb) found in " + ", ".join(map(str, args.paths))
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    if args.jobs < 1:
+        print(f"error: --jobs must be at least 1, got {args.jobs}", file=sys.stderr)
+        return 2
     os.environ.pop(STRICT_ENV, None)  # learners' failures are results, not crashes
+    options = Options(timeout=args.timeout, answer_timeout=args.answer_timeout,
+                      kernel=args.kernel,
+                      limits=sandbox.Limits(args.memory_mb, args.max_processes, args.max_file_mb),
+                      isolation=sandbox.isolation())
     reports = []
-    for path in notebooks:
-        reports.append(grade_notebook(path, timeout=args.timeout, kernel=args.kernel))
-        if not args.json:
-            print(reports[-1].to_text(), flush=True)
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as folder:
+        submissions = private_copies(notebooks, Path(folder), sandbox.library_fingerprint())
+        for report in grade_all(submissions, options, args.jobs):
+            reports.append(report)
+            if not args.json:
+                print(report.to_text(), flush=True)
     totals = summary(reports)
     if args.json:
         print(json.dumps({"notebooks": [r.to_dict() for r in reports], "summary": totals},

@@ -56,6 +56,19 @@ def saved_results(notebook: nbformat.NotebookNode) -> dict[str, CheckResult]:
     return results
 
 
+def saved_code(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The fingerprint of the code each exercise's last displayed result checked."""
+    codes: dict[str, str] = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if MIME_TYPE in data and isinstance(data[MIME_TYPE], dict):
+                name = str(data[MIME_TYPE].get("name", ""))
+                meta = output.get("metadata", {}).get(MIME_TYPE, {})
+                codes[name] = str(meta.get("code", "")) if isinstance(meta, dict) else ""
+    return codes
+
+
 @dataclass
 class NotebookReport:
     """The grade of one notebook: each exercise's result and any problems."""
@@ -66,6 +79,8 @@ class NotebookReport:
     results: dict[str, CheckResult] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: Why an exercise has no result (e.g. the notebook does not define it).
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> int:
@@ -83,7 +98,8 @@ class NotebookReport:
     def message(self, name: str) -> str:
         result = self.results.get(name)
         if result is None:
-            return "its check cell did not run (removed, or an earlier cell stopped the notebook)"
+            return self.notes.get(name, "its check cell did not run (removed, or an earlier "
+                                        "cell stopped the notebook)")
         return result.message.split("\n")[0]
 
     def to_dict(self) -> dict:
@@ -111,13 +127,16 @@ class NotebookReport:
         return "\n".join(lines)
 
 
-def start_report(path: Path) -> tuple[NotebookReport, nbformat.NotebookNode | None]:
+def start_report(path: Path, shown_as: str | None = None,
+                 ) -> tuple[NotebookReport, nbformat.NotebookNode | None]:
     """Read a notebook and identify its chapter and exercises.
 
     Returns the report (with problems filled in when the file is not a
     course notebook) and the notebook, or ``None`` if it could not be read.
+    ``shown_as`` is the path to report (the submission, when ``path`` is
+    the grader's private copy of it).
     """
-    report = NotebookReport(path=str(path))
+    report = NotebookReport(path=shown_as or str(path))
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as exc:  # anything unreadable is reported, never raised
@@ -130,8 +149,9 @@ def start_report(path: Path) -> tuple[NotebookReport, nbformat.NotebookNode | No
         report.problems.append("not a chapter of this course (no chapter mark in its metadata)")
         return report, notebook
     report.exercises = exercises_of_chapter(number)
-    named = chapter_number(path.name)
+    shown = Path(report.path).name
+    named = chapter_number(shown)
     if named is not None and named != number:
         report.problems.append(
-            f"this is chapter {number} ({chapter}), but the file is named {path.name}")
+            f"this is chapter {number} ({chapter}), but the file is named {shown}")
     return report, notebook

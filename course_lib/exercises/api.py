@@ -56,8 +56,12 @@ def strict_mode() -> bool:
     return os.environ.get(STRICT_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
-def show(result: CheckResult) -> None:
-    """Display a result in a notebook (text, HTML and JSON) or print it."""
+def show(result: CheckResult, metadata: dict | None = None) -> None:
+    """Display a result in a notebook (text, HTML and JSON) or print it.
+
+    ``metadata`` is stored with the displayed output (``check`` keeps the
+    fingerprint of the answer's code there).
+    """
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -67,4 +71,4 @@ def show(result: CheckResult) -> None:
     if get_ipython() is None:
         print(result.to_text())
     else:
-        display(result)
+        display(result, metadata=metadata or {})

@@ -100,7 +100,13 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def where_it_failed(exc: BaseException) -> str:
-    """The learner's line that raised, as ``line N: code``, or ``""``."""
+    """The learner's line that raised, as ``line N: code``, or ``""``.
+
+    An exception raised in the learner's process while the grader checks an
+    answer arrives with that line already found (``remote_where``).
+    """
+    if hasattr(exc, "remote_where"):
+        return str(exc.remote_where)
     frames = [
         frame for frame in traceback.extract_tb(exc.__traceback__)
         if not frame.filename.startswith((_LIBRARY_DIR, _NUMPY_DIR))
