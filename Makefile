@@ -1,5 +1,6 @@
 # How Deep Learning Models Are Trained: the two set-up commands and friends.
-#   make book      build the website into book/_build/html
+#   make book      build the website into book/_build/html (with the in-browser app)
+#   make lite      build only the in-browser app (JupyterLite) into book/_build/html/lite
 #   make test      run every test: library, checkers, notebooks, book, browser
 #   make lab       open JupyterLab on chapters/
 #   make chapters  regenerate chapters/ (learner notebooks) from solutions/
@@ -19,7 +20,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: book test lab chapters clean lint unit notebooks site benchmarks
+.PHONY: book lite test lab chapters clean lint unit notebooks site benchmarks
 
 # The virtual environment is (re)installed only when the lock or pyproject changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -30,7 +31,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
+	$(BIN)/python book/lite/build.py
 	@echo "The book is built: open book/_build/html/index.html in a browser."
+
+# The chapters in the browser: JupyterLite with Pyodide, in book/_build/html/lite.
+lite: $(STAMP)
+	$(BIN)/python book/lite/build.py
 
 test: $(STAMP) lint unit notebooks book site
 	@echo "All tests passed."
