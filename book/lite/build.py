@@ -17,10 +17,11 @@ What goes in, and where it comes from:
   ``BUNDLE``, which happens to carry byte-identical copies. Whatever the
   source, a file is accepted only if its sha256 is the one the official lock
   names; otherwise the build stops and says which file and why;
-- pure-Python wheels (ipywidgets and its front-end half, comm) at the
-  versions of ``requirements.lock``, and a wheel of ``course_lib`` built from
-  this checkout: they go to the app's ``pypi/`` folder, and the kernel loads
-  them at start, so ``import course_lib`` works in every notebook.
+- pure-Python wheels (ipywidgets and its front-end half, comm, tqdm) and a
+  wheel of ``course_lib`` built from this checkout: they go to the app's
+  ``pypi/`` folder; the app's copy of each chapter installs ``course_lib``
+  from there in its first cell (``%pip install course_lib``, which in
+  JupyterLite installs from the site only).
 
 Nothing here is committed: the files are cached under ``COURSE_LITE_CACHE``
 (default ``~/.cache/how-models-learn/lite``) and the app is written to the
@@ -251,8 +252,8 @@ def course_lib_wheel(dest: Path) -> Path:
     return next(dest.glob("course_lib-*.whl"))
 
 
-def stage(staging: Path, cache: Path) -> list[str]:
-    """Lay out the lite folder: config, static/pyodide, pypi, files. Returns the preloads."""
+def stage(staging: Path, cache: Path) -> None:
+    """Lay out the lite folder: config, static/pyodide, pypi, files."""
     if staging.exists():
         shutil.rmtree(staging)
     pyodide_dir = staging / "static" / "pyodide"
@@ -281,21 +282,34 @@ def stage(staging: Path, cache: Path) -> list[str]:
         content = json.loads(notebook.read_text(encoding="utf-8"))
         content["metadata"]["kernelspec"] = {
             "name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+        add_browser_install(content)
         (files_dir / notebook.name).write_text(json.dumps(content, indent=1) + "\n",
                                                encoding="utf-8")
 
-    # The kernel resolves these URLs against its web worker's script, which sits in
-    # extensions/@jupyterlite/pyodide-kernel-extension/static/ under the app.
-    worker_to_app = "../../../../"
-    preload = [*KERNEL_PACKAGES, *COURSE_PACKAGES,
-               *(worker_to_app + "pypi/" + w.name for w in wheels)]
-    config = json.loads((HERE / "jupyter-lite.json").read_text())
-    settings = config["jupyter-config-data"]["litePluginSettings"][
-        "@jupyterlite/pyodide-kernel-extension:kernel"]
-    settings["loadPyodideOptions"] = {"packages": preload}
-    (staging / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+    shutil.copy2(HERE / "jupyter-lite.json", staging / "jupyter-lite.json")
     shutil.copy2(HERE / "overrides.json", staging / "overrides.json")
-    return preload
+
+
+# The app's copy of a chapter installs course_lib when it runs in the browser, from
+# the app's own pypi/ folder (piplite, with the PyPI fallback disabled); numpy,
+# matplotlib and scikit-learn come from static/pyodide/.
+BROWSER_INSTALL = """
+# In the browser (JupyterLite), course_lib comes from this website.
+if sys.platform == "emscripten":
+    %pip install --quiet course_lib
+"""
+
+
+def add_browser_install(notebook: dict) -> None:
+    """Extend the chapter's install cell (the Colab one) with the browser's install."""
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "google.colab" in source:
+            cell["source"] = source.rstrip("\n") + "\n" + BROWSER_INSTALL.rstrip("\n")
+            return
+    notebook["cells"].insert(1, {"cell_type": "code", "execution_count": None,
+                                 "metadata": {}, "outputs": [],
+                                 "source": "import sys\n" + BROWSER_INSTALL.strip("\n")})
 
 
 def build(output: Path) -> None:
