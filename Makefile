@@ -1,5 +1,6 @@
 # How Deep Learning Models Are Trained: the two set-up commands and friends.
 #   make book      build the website into book/_build/html
+#   make lite      build only the in-browser app (JupyterLite) into book/_build/html/lite
 #   make test      run every test: library, checkers, notebooks, book, browser
 #   make lab       open JupyterLab on chapters/
 #   make chapters  regenerate chapters/ (learner notebooks) from solutions/
@@ -20,7 +21,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: book test lab chapters clean lint unit notebooks site benchmarks lock prerequisites
+.PHONY: book lite lite-test test lab chapters clean lint unit notebooks site benchmarks lock prerequisites
 
 # The browser tests need Chromium, which PyPI does not have. `make test` looks
 # for it first, so a missing browser costs seconds, not a four-minute run.
@@ -39,6 +40,14 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
 	@echo "The book is built: open book/_build/html/index.html in a browser."
 
+# The chapters in the browser: JupyterLite with Pyodide, in book/_build/html/lite
+# (work in progress: not yet part of `make book`, see book/lite/README).
+lite: $(STAMP)
+	$(BIN)/python book/lite/build.py
+
+lite-test: prerequisites $(STAMP)
+	$(BIN)/pytest -m lite tests/browser/test_lite.py
+
 test: prerequisites $(STAMP) lint unit notebooks book site
 	@echo "All tests passed."
 
@@ -47,7 +56,7 @@ lint: $(STAMP)
 	$(BIN)/python -m course_lib.authoring --check
 
 unit: $(STAMP)
-	$(BIN)/pytest -n $(JOBS) --dist loadgroup -m "not site"
+	$(BIN)/pytest -n $(JOBS) --dist loadgroup -m "not site and not lite"
 
 notebooks: $(STAMP)
 	$(BIN)/pytest $(NBVAL) -n $(JOBS) --dist loadscope chapters
@@ -77,7 +86,7 @@ benchmarks: $(STAMP)
 lock:
 	@rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[book,test,lab]"
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check ".[book,test,lab,lite]"
 	.lock-venv/bin/python -m pip freeze --exclude-editable | .lock-venv/bin/python .ci/lock.py write requirements.lock
 	@rm -rf .lock-venv build
 

@@ -13,7 +13,7 @@ from tests.browser.conftest import HTML, SCREENSHOTS
 
 pytestmark = pytest.mark.site
 
-SKIP_DIRS = {"_static", "_sources", "_images", "_downloads"}
+SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "lite"}  # lite: test_lite.py
 PAGES = sorted(
     str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
     if not SKIP_DIRS & set(p.relative_to(HTML).parts)
