@@ -52,14 +52,15 @@ def layer_gradient_norms(x: np.ndarray, y: np.ndarray,
 
     Returns
     -------
-    numpy.ndarray, shape (L,)
-        :math:`\\lVert \\partial L / \\partial W_l \\rVert_F` for layers
-        ``l = 0 .. L-1``, input layer first.
+    numpy.ndarray, shape (K,)
+        :math:`\\lVert \\partial L / \\partial W_\\ell \\rVert_F` for layers
+        :math:`\\ell = 1, \\dots, K` (entry ``l - 1`` for layer ``l``), first
+        layer first.
 
     Notes
     -----
     The loss is the mean softmax cross-entropy. Going back through layer
-    :math:`l` multiplies the gradient by :math:`W_l^\\top` and by the
+    :math:`\\ell` multiplies the gradient by :math:`W_\\ell^\\top` and by the
     activation's slope; the sigmoid's slope is at most 1/4, so with
     variance-preserving weights the gradient shrinks by roughly that factor
     per layer, while ReLU's slope is 0 or 1 and He initialization
@@ -91,15 +92,16 @@ def activation_gradient_norms(x: np.ndarray, y: np.ndarray,
 
     Returns
     -------
-    numpy.ndarray, shape (L,)
-        :math:`\\lVert \\partial L / \\partial h_l \\rVert_F`, where
-        :math:`h_l` is the output of layer ``l`` for the whole batch (after
-        its activation; the logits for the last layer), input layer first.
+    numpy.ndarray, shape (K,)
+        :math:`\\lVert \\partial L / \\partial A_\\ell \\rVert_F` for
+        :math:`\\ell = 1, \\dots, K`, where :math:`A_\\ell` is the output of
+        layer :math:`\\ell` for the whole batch (after its activation; the
+        logits :math:`Z_K` for the last layer), first layer first.
 
     Notes
     -----
     This is the gradient the backward pass carries from layer to layer; the
-    weight gradient of layer ``l`` is :math:`h_{l-1}^\\top` times it (after the
+    weight gradient of layer :math:`\\ell` is :math:`A_{\\ell-1}^\\top` times it (after the
     activation's slope), so it also scales with the layer's input. With
     oversized weights the activations grow on the way forward and this
     gradient grows on the way back.
@@ -198,7 +200,7 @@ def layer_statistics(model: Module, x: np.ndarray, y: np.ndarray,
 
     Returns
     -------
-    dict of str to numpy.ndarray, each of shape (L,)
+    dict of str to numpy.ndarray, each of shape (K,), one entry per Linear layer
         ``"activation_std"``: the standard deviation of each Linear layer's
         input (layer 0's is the data); ``"grad_norm"``: the Frobenius norm of
         the loss gradient of its weights; ``"weight_norm"``: that of the
@@ -259,14 +261,14 @@ class Monitor:
 
     Notes
     -----
-    Per recorded step and Linear layer :math:`l`: the standard deviation of
+    Per recorded step and Linear layer :math:`\\ell`: the standard deviation of
     the layer's input, the norm of its weight gradient
-    :math:`\\lVert \\nabla_{W_l} L \\rVert`, and the **update-to-weight
-    ratio** :math:`\\lVert \\Delta W_l \\rVert / \\lVert W_l \\rVert`, the
+    :math:`\\lVert \\nabla_{W_\\ell} L \\rVert`, and the **update-to-weight
+    ratio** :math:`\\lVert \\Delta W_\\ell \\rVert / \\lVert W_\\ell \\rVert`, the
     relative size of the change that step made (near :math:`10^{-3}` is
     healthy for SGD; much smaller learns slowly, much larger is unstable;
     NaN for a layer whose weights were all zero before the step).
-    ``arrays()`` returns them as (steps, L) arrays.
+    ``arrays()`` returns them as (steps, K) arrays.
 
     Taught in chapter 7, section 'Watching a network train'.
     """
