@@ -223,7 +223,7 @@ def test_neuron_transposed_shapes_are_explained():
     assert_fails("neuron", lambda x, w, b: sigmoid_where(w @ x + b), status="error",
                  says=("ValueError",), hint=("x @ w",))
     # ... and is recognised by value where the batch is square
-    from course_lib.exercises import ch01
+    from course_lib.exercises.ch01 import neuron as ch01
     square = [c for c in ch01._neuron_cases() if "square" in c.label]
     assert square
     result = ch01.NEURON.diagnose(sigmoid_where(square[0].args[1] @ square[0].args[0]

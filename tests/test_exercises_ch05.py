@@ -388,7 +388,7 @@ def test_early_accepts_correct(answer):
 
 
 def _best(losses, patience, stop_after, ties=False):
-    from course_lib.exercises.ch05 import _best_with
+    from course_lib.exercises.ch05.early_stopping import _best_with
     return _best_with(losses, patience, stop_after=stop_after, ties=ties)
 
 

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from course_lib import data, losses, metrics, modules, optim, regularization, train
-from course_lib.exercises import CheckFailed, ch06, check, evaluate
+from course_lib.exercises import CheckFailed, check, evaluate
+from course_lib.exercises.ch06 import confusion_matrix as confusion
+from course_lib.exercises.ch06 import train_classifier as training
 
 
 def _stub(*args, **kwargs):
@@ -153,9 +155,9 @@ CONFUSION_CORRECT = [metrics.confusion_matrix, _cm_add_at, _cm_bincount, _cm_out
 
 CONFUSION_WRONG = [
     (lambda t, p, c: _cm_add_at(p, t, c), "failed", ["transpose", "rows are the true"]),
-    (ch06._cm_sized_by_data, "failed", ["num_classes x num_classes", "never"]),
+    (confusion._cm_sized_by_data, "failed", ["num_classes x num_classes", "never"]),
     (_cm_len_unique, "failed", "num_classes x num_classes"),
-    (ch06._cm_fancy_add, "failed", ["np.add.at", "does not accumulate"]),
+    (confusion._cm_fancy_add, "failed", ["np.add.at", "does not accumulate"]),
     (lambda t, p, c: _cm_add_at(t, p, c) / len(t), "failed", "counts"),
     (_cm_float, "failed", ["dtype float64", "dtype=int"]),
     (lambda t, p, c: _cm_add_at(t, p, c).astype(bool), "failed", "dtype bool"),
@@ -322,7 +324,7 @@ def test_train_classifier_reports_the_shortfall():
     result = evaluate("train_classifier", _tc_underfits)
     (value,) = [w for w in result.message.split() if w.endswith("%") and "95" not in w][:1]
     held_out = float(value.rstrip("%")) / 100
-    missing = f"{100 * (ch06.TARGET_ACCURACY - held_out):.1f} percentage points"
+    missing = f"{100 * (training.TARGET_ACCURACY - held_out):.1f} percentage points"
     assert missing in result.message, result.message
 
 
@@ -334,7 +336,7 @@ def test_train_classifier_never_passes_the_held_out_digits():
         return _tc_module(train_set, val_set, rng)
 
     assert evaluate("train_classifier", spy).passed
-    test_x = ch06._digits_split().test[0]
+    test_x = training._digits_split().test[0]
     given = np.vstack(seen[0])
     shared = (given[:, None, :] == test_x[None, :, :]).all(axis=2).any(axis=0)
     # a few digits of the data set are exact duplicates of others; the split is disjoint

@@ -22,26 +22,10 @@ import numpy as np
 
 from course_lib.exercises.compare import compare_any, compare_arrays
 from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
+from course_lib.exercises.mistake import Mistake
 from course_lib.exercises.probe import Case, Stop, call, fail
 
-
-@dataclass(frozen=True)
-class Mistake:
-    """A known wrong answer and what to say when the learner's matches it.
-
-    Attributes
-    ----------
-    label : str
-        Short name of the mistake, e.g. ``"sign flipped"``.
-    answer : callable
-        An implementation that makes the mistake, with the exercise's signature.
-    hint : str
-        The targeted hint shown when the learner's output matches this one.
-    """
-
-    label: str
-    answer: Callable
-    hint: str
+__all__ = ["Exercise", "FunctionExercise", "Mistake", "require_callable"]
 
 
 class Exercise:
