@@ -114,7 +114,37 @@ def where_it_failed(exc: BaseException) -> str:
     return f"line {frame.lineno} of {frame.name}{code}"
 
 
-def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
+def arrays_in(value: Any) -> list[np.ndarray]:
+    """Every numpy array in ``value``, looking inside tuples, lists, dicts and caches."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [a for item in value for a in arrays_in(item)]
+    return []
+
+
+def check_new_arrays(out: Any, args: tuple, kwargs: dict, case: Case, fn: Callable) -> None:
+    """Fail when an array of ``out`` shares memory with an argument (``np.shares_memory``).
+
+    A result that is (a view of) an input changes when the caller later
+    changes that input, and changing it changes the input.
+    """
+    names = _argument_names(fn, args, kwargs) + list(kwargs)
+    values = list(args) + list(kwargs.values())
+    for got in arrays_in(out):
+        for name, value in zip(names, values):
+            if any(np.shares_memory(got, a) for a in arrays_in(value)):
+                fail(f"On {case.label}, your result shares memory with the argument `{name}` "
+                     "(np.shares_memory is True): the task asks for a new array. Returning "
+                     "an input (or a view of it, such as x[:] or x.reshape(...)) when there "
+                     "is nothing to change is still not a new array; use x.copy() there.",
+                     kind="shares_memory")
+
+
+def call(fn: Callable, case: Case, *, allow_warnings: bool = False,
+         passed: list | None = None) -> Any:
     """Call the learner's ``fn`` on ``case`` and return what it returned.
 
     Raises
@@ -124,6 +154,9 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
         other exception (naming the case, the exception and the line);
         ``failed`` if it modified an argument in place or emitted a
         ``RuntimeWarning`` (overflow, invalid value, division by zero).
+
+    ``passed``, a list, receives the ``(args, kwargs)`` the function was
+    given, for ``check_new_arrays``.
     """
     args, kwargs = case.fresh_args()
     pristine_args, pristine_kwargs = case.fresh_args()
@@ -147,6 +180,8 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
                     kind="exception",
                 ) from None
     _check_not_mutated(fn, args, kwargs, pristine_args, pristine_kwargs, case)
+    if passed is not None:
+        passed.append((args, kwargs))
     runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if runtime and not allow_warnings:
         fail(

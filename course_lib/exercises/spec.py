@@ -23,7 +23,7 @@ import numpy as np
 from course_lib.exercises.compare import compare_any, compare_arrays
 from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
 from course_lib.exercises.mistake import Mistake
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, Stop, call, check_new_arrays, fail
 
 __all__ = ["Exercise", "FunctionExercise", "Mistake", "require_callable"]
 
@@ -105,6 +105,9 @@ class FunctionExercise(Exercise):
     diagnose_more : callable, optional
         ``more(got, expected, case) -> str``: a hint when no mistake matches,
         for wrong outputs no single implementation captures.
+    new_arrays : bool
+        The statement asks for new arrays: on every case, a result sharing
+        memory with an argument fails (``probe.check_new_arrays``).
     diagnose_warnings : bool
         Compare a result with the mistakes even when the code emitted a
         RuntimeWarning (the hint should name the mistake, not the warning);
@@ -127,6 +130,7 @@ class FunctionExercise(Exercise):
     same_output: Same | None = None
     diagnose_more: Callable[[Any, Any, Case], str] | None = None
     diagnose_warnings: bool = False
+    new_arrays: bool = False
 
     def __post_init__(self) -> None:
         if self.mistake_match not in RULES:
@@ -135,8 +139,10 @@ class FunctionExercise(Exercise):
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
         cases = self.cases()
-        for case in cases:
-            self._run_case(answer, case)
+        results = [self._run_case(answer, case) for case in cases]
+        if self.new_arrays:  # every value is right; now no result may be an input's memory
+            for case, (got, passed) in zip(cases, results):
+                check_new_arrays(got, *passed[0], case, answer)
         for extra in self.extra_checks:
             extra(answer)
         labels = "; ".join(case.label for case in cases)
@@ -144,10 +150,13 @@ class FunctionExercise(Exercise):
         also = f" Also passed: {extras}." if extras else ""
         return f"All {len(cases)} cases passed: {labels}.{also}"
 
-    def _run_case(self, answer: Callable, case: Case) -> None:
+    def _run_case(self, answer: Callable, case: Case) -> tuple[Any, list]:
+        """Compare the answer with the reference on ``case``; return its output and
+        the arguments it was given."""
         args, kwargs = case.fresh_args()
         expected = self.reference(*args, **kwargs)
-        got = self._call(answer, case, allow_warnings=self.diagnose_warnings)
+        passed: list = []
+        got = self._call(answer, case, allow_warnings=self.diagnose_warnings, passed=passed)
         try:
             problem = self._compare(got, expected, case)
         except Exception as exc:  # a strange object from the learner must not crash the check
@@ -160,11 +169,13 @@ class FunctionExercise(Exercise):
             fail(f"On {case.label}, {problem}.", hint or self.hint)
         if self.diagnose_warnings:
             self._call(answer, case)  # the result is right: now refuse RuntimeWarnings
+        return got, passed
 
-    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False) -> Any:
+    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False,
+              passed: list | None = None) -> Any:
         """``probe.call``, giving a failure the hint this exercise has for it."""
         try:
-            return call(answer, case, allow_warnings=allow_warnings)
+            return call(answer, case, allow_warnings=allow_warnings, passed=passed)
         except Stop as stop:
             stop.hint = stop.hint or self.hint_for(stop, case)
             raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib import network
-from course_lib.exercises.compare import compare_int
+from course_lib.exercises.compare import compare_count
 from course_lib.exercises.diagnose import loosely_same
 from course_lib.exercises.probe import Case
 from course_lib.exercises.spec import FunctionExercise, Mistake
@@ -34,7 +34,7 @@ COUNT_PARAMETERS = FunctionExercise(
     chapter=1,
     reference=network.count_parameters,
     cases=_count_cases,
-    compare=compare_int,
+    compare=compare_count,
     mistakes=(
         Mistake("biases forgotten", lambda s: sum(a * b for a, b in _pairs(s)),
                 "You counted only the weights. Every unit after the input layer also has "

@@ -27,6 +27,8 @@ def _neuron_cases() -> list[Case]:
              (np.zeros((2, 3)), rng.normal(size=3), 0.8)),
         Case("large weights, pre-activations near +-1000 (b = 0.0)",
              (np.array([[1.0, 2.0], [-1.0, -2.0], [0.5, -0.5]]), np.array([400.0, 300.0]), 0.0)),
+        Case("another batch of 5 examples with 3 inputs (b = -0.7)",
+             (rng.normal(size=(5, 3)), rng.normal(size=3), -0.7)),
     ]
 
 

@@ -24,7 +24,15 @@ def _elementwise_cases() -> list[Case]:
         Case("a batch of one (shape (1, 6))", (rng.normal(0, 2, size=(1, 6)),)),
         Case("a 5x2 (non-square) array", (rng.uniform(-8, 8, size=(5, 2)),)),
         Case("a single-entry vector [-3]", (np.array([-3.0]),)),
+        Case("another 3x4 array of random inputs", (rng.normal(0, 3, size=(3, 4)),)),
     ]
+
+
+def _sigmoid_cases() -> list[Case]:
+    """The elementwise cases and an integer array: a sigmoid of integers is a float array."""
+    return [*_elementwise_cases(),
+            Case("an integer array [[-3, 0, 2], [5, -1, 1]] (dtype int64)",
+                 (np.array([[-3, 0, 2], [5, -1, 1]], dtype=np.int64),))]
 
 
 def _sigmoid_of_abs(z):
@@ -50,7 +58,7 @@ SIGMOID = FunctionExercise(
     name="sigmoid",
     chapter=1,
     reference=activations.sigmoid,
-    cases=_elementwise_cases,
+    cases=_sigmoid_cases,
     compare=compare_arrays,
     quote_input=True,
     mistakes=(

@@ -33,6 +33,8 @@ def _ce_cases() -> list[Case]:
              (np.array([[1000.0, 1001.0, 1002.0], [1002.0, 1000.0, 1000.0]]), np.array([2, 1]))),
         Case(_CONFIDENT_WRONG,
              (np.array([[1000.0, 0.0], [0.0, 3.0]]), np.array([1, 1]))),
+        Case("another 5x4 batch of random logits",
+             (rng.normal(0, 2, size=(5, 4)), np.array([1, 3, 3, 0, 2]))),
     ]
 
 

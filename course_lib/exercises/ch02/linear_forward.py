@@ -30,6 +30,8 @@ def _linear_cases() -> list[Case]:
         Case("large magnitudes (x around 1e3, w around 1e2)",
              (rng.normal(0, 1e3, size=(3, 2)), rng.normal(0, 1e2, size=(2, 6)),
               rng.normal(0, 10, size=6))),
+        Case("another square case (x 3x3, w 3x3, b 3)",
+             (rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), rng.normal(size=3))),
     ]
 
 

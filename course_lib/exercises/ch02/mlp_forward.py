@@ -33,6 +33,8 @@ def _mlp_cases() -> list[Case]:
              (rng.normal(size=(1, 3)), _params(rng, [3, 8, 6, 4, 2]))),
         Case("inputs of zeros (2 -> 3 -> 2)",
              (np.zeros((3, 2)), _params(rng, [2, 3, 2]))),
+        Case("another 2-layer network (2 -> 5 -> 3), batch of 6",
+             (rng.normal(size=(6, 2)), _params(rng, [2, 5, 3]))),
     ]
 
 

@@ -37,6 +37,7 @@ def _linear_cases() -> list[Case]:
                      zero_dout=True),
         _linear_case(rng, "large inputs (x around 1e3): x (2, 3), w (3, 5)", 2, 3, 5,
                      scale=1e3),
+        _linear_case(rng, "another non-square layer: x (5, 3), w (3, 2), dout (5, 2)", 5, 3, 2),
     ]
 
 

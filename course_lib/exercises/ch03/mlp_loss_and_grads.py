@@ -38,6 +38,7 @@ def _mlp_cases() -> list[Case]:
         _mlp_case(rng, "N=5 through a 4-6-5-3 network (two hidden layers)", 5, [4, 6, 5, 3]),
         _mlp_case(rng, "a single layer 3-2 (no hidden layer, so no ReLU)", 4, [3, 2]),
         _mlp_case(rng, "a batch of one through a 2-3-3 network", 1, [2, 3, 3]),
+        _mlp_case(rng, "another N=6 through a 3-5-4 network", 6, [3, 5, 4]),
     ]
 
 

@@ -31,6 +31,8 @@ def _relu_cases() -> list[Case]:
                                                       ReluCache(big))),
         Case("a batch of one (shape (1, 6))", (rng.normal(size=(1, 6)),
                                                ReluCache(_away_from_zero(rng, (1, 6))))),
+        Case("every input positive (dx equals dout, still a new array)",
+             (rng.normal(size=(3, 4)), ReluCache(np.abs(_away_from_zero(rng, (3, 4)))))),
     ]
 
 
@@ -52,6 +54,7 @@ _relu_gradcheck.label = "the numerical gradient check of dx"
 RELU_BACKWARD = FunctionExercise(
     name="relu_backward",
     chapter=3,
+    new_arrays=True,
     reference=activations.relu_backward,
     cases=_relu_cases,
     compare=compare_arrays,

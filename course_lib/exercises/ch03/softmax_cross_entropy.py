@@ -39,6 +39,8 @@ def _sce_cases() -> list[Case]:
              (np.array([[1000.0, 0.0, -1000.0], [-800.0, 900.0, 10.0]]), np.array([0, 0]))),
         Case("a batch of one, N=1, C=3, label [1]",
              (rng.normal(size=(1, 3)), np.array([1]))),
+        Case("another batch of N=4, C=3, labels [1, 1, 0, 2]",
+             (rng.normal(0, 2, size=(4, 3)), np.array([1, 1, 0, 2]))),
     ]
 
 

@@ -100,6 +100,8 @@ def _adam_cases() -> list[Case]:
         Case("late in training, t=1000, small moments, lr=0.001",
              (rng.normal(size=3), rng.normal(0, 1e-3, size=3), rng.normal(0, 1e-3, size=3),
               rng.uniform(1e-8, 1e-6, size=3), 1000, 0.001)),
+        Case("a zero gradient from zero moments at t=1 (nothing moves), lr=0.1",
+             (rng.normal(size=4), z4.copy(), z4.copy(), z4.copy(), 1, 0.1)),
     ]
 
 
@@ -110,6 +112,7 @@ def _adam_cases() -> list[Case]:
 ADAM_STEP = FunctionExercise(
     name="adam_step",
     chapter=4,
+    new_arrays=True,
     reference=optim.adam_step,
     cases=_adam_cases,
     compare=compare_tuple(("w", "m", "v"), (compare_arrays, compare_arrays, compare_arrays)),

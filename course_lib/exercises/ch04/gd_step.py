@@ -21,12 +21,15 @@ def _gd_cases() -> list[Case]:
         Case("lr=0 (w must not move)", (rng.normal(size=3), rng.normal(size=3), 0.0)),
         Case("a single parameter with a large gradient, lr=1.5",
              (np.array([2.0]), np.array([40.0]), 1.5)),
+        Case("another vector w of 5 parameters, lr=0.3",
+             (rng.normal(size=5), rng.normal(size=5), 0.3)),
     ]
 
 
 GD_STEP = FunctionExercise(
     name="gd_step",
     chapter=4,
+    new_arrays=True,
     reference=optim.gd_step,
     cases=_gd_cases,
     compare=compare_arrays,

@@ -25,6 +25,8 @@ def _momentum_cases() -> list[Case]:
              (rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), 0.1, 0.0)),
         Case("a zero gradient with non-zero velocity (w keeps coasting), lr=0.1, beta=0.9",
              (np.array([1.0, -1.0]), np.zeros(2), np.array([2.0, 0.5]), 0.1, 0.9)),
+        Case("a zero gradient and zero velocity (nothing moves), lr=0.1, beta=0.9",
+             (rng.normal(size=4), np.zeros(4), np.zeros(4), 0.1, 0.9)),
     ]
 
 
@@ -62,6 +64,7 @@ _CONVENTION = ("That is another valid convention (CS231n and Sutskever et al. wr
 MOMENTUM_STEP = FunctionExercise(
     name="momentum_step",
     chapter=4,
+    new_arrays=True,
     reference=optim.momentum_step,
     cases=_momentum_cases,
     compare=compare_tuple(("w", "velocity"), (compare_arrays, compare_arrays)),

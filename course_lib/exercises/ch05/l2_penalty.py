@@ -80,6 +80,8 @@ def _l2_cases() -> list[Case]:
         Case("three layers of shapes (5, 3), (3, 3), (3, 2), lam = 2.0",
              ([rng.normal(size=(5, 3)), rng.normal(size=(3, 3)),
                rng.normal(size=(3, 2))], 2.0)),
+        Case("two other layers of shapes (3, 4) and (4, 2), lam = 0.7",
+             ([rng.normal(size=(3, 4)), rng.normal(size=(4, 2))], 0.7)),
     ]
 
 

@@ -38,6 +38,7 @@ def _accuracy_cases() -> list[Case]:
         Case("large magnitudes (logits around 1e6)", (big, y_big)),
         Case("a batch of one, correctly classified", (one, np.array([2]))),
         Case("4 examples, none correctly classified", (wrong, np.array([2, 0, 1, 2]))),
+        Case("another batch of 20 examples and 5 classes", batch(20, 5, right=0.3)),
     ]
 
 

@@ -35,6 +35,10 @@ def _confusion_cases() -> list[Case]:
              (np.array([1, 1, 1, 0, 0]), np.array([0, 0, 0, 0, 0]), 2)),
         Case("a single example", (np.array([2]), np.array([0]), 3)),
         Case("200 random labels of 10 classes", noisy(200, 10)),
+        Case("another 30 random labels of 4 classes", noisy(30, 4)),
+        Case("a data set of 70,000 examples (Fashion-MNIST size), most of them class 0",
+             (np.zeros(70_000, dtype=np.int64), np.r_[np.zeros(69_990, dtype=np.int64),
+                                                    np.ones(10, dtype=np.int64)], 2)),
     ]
 
 
