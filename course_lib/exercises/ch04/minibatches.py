@@ -93,6 +93,12 @@ class MinibatchesExercise(Exercise):
                     fail(f"On {label}, {what} of batch {k} has shape {got.shape}, expected "
                          f"(batch size,{' ' + str(tail[0]) if tail else ''}).",
                          "Select whole rows: x[idx] with idx a 1-D array of indices.")
+            if yb.dtype != y.dtype:
+                fail(f"On {label}, yb of batch {k} has dtype {yb.dtype}, but y has dtype "
+                     f"{y.dtype}: the labels must keep their dtype (integer labels index "
+                     "the logits, as in logits[np.arange(n), yb]).",
+                     "Select the labels with y[idx], which keeps y's dtype; building yb "
+                     "with np.zeros, np.empty or np.array of a list of floats does not.")
             if xb.shape[0] != yb.shape[0]:
                 fail(f"On {label}, batch {k} has {xb.shape[0]} rows of x but {yb.shape[0]} "
                      "labels.")

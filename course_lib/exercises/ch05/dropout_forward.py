@@ -200,6 +200,10 @@ def _check_evaluation(answer: Any) -> None:
             fail(f"On {case.label}, cache.mask is {kind_of(mask)}; in evaluation mode it "
                  "should be None (dropout did nothing).",
                  "In evaluation mode return x, layers.DropoutCache(None, p).")
+        if not _is_number(cache[1], p):
+            fail(f"On {case.label}, cache.p is {cache[1]!r}; expected p = {p} (the cache "
+                 "of evaluation mode is DropoutCache(None, p)).",
+                 "In evaluation mode return x, layers.DropoutCache(None, p).")
         return
     if np.any((out == 0) & (x != 0)):
         hint = ("With training=False dropout must do nothing: return x unchanged (and "
@@ -214,6 +218,39 @@ def _check_evaluation(answer: Any) -> None:
     else:
         hint = "With training=False, dropout is the identity: out = x."
     fail(f"On {case.label}, out should equal x, but {compare_arrays(out, x)}.", hint)
+
+
+def _is_number(value: Any, expected: float) -> bool:
+    try:
+        return bool(np.isclose(float(value), expected))
+    except (TypeError, ValueError):
+        return False
+
+
+def _stated_masks(shape: tuple, p: float, seed: int) -> list[np.ndarray]:
+    """The kept entries of the masks drawn as the statement says, from rng's state."""
+    u = np.random.default_rng(seed).random(shape)
+    binomial = np.random.default_rng(seed).binomial(1, 1 - p, size=shape)
+    return [u >= p, u < 1 - p, binomial == 1]
+
+
+def _check_mask_from_rng(answer: Any) -> None:
+    """The mask is independent draws from ``rng``: one ``rng.random`` number per entry."""
+    x = np.random.default_rng(515).uniform(0.5, 2.0, size=(6, 7))
+    p, seed = 0.4, 21
+    case, out, _ = _training_out(answer, x, p, seed, "a 6x7 batch, p = 0.4, rng = default_rng(21)")
+    kept = out != 0
+    if any(np.array_equal(kept, mask) for mask in _stated_masks(x.shape, p, seed)):
+        return
+    exact = kept.sum() == round((1 - p) * x.size)
+    fail(f"On {case.label}, the kept entries are not those of the mask the statement "
+         "draws from that generator, rng.random(x.shape) >= p"
+         + (f" (and exactly {int(kept.sum())} of {x.size} entries are kept, a fixed count)"
+            if exact else "") + ".",
+         "Each entry is dropped independently with probability p, so the number dropped "
+         "varies from call to call: mask = (rng.random(x.shape) >= p) / (1 - p). Choosing "
+         "a fixed number of entries (rng.choice, rng.permutation) is not independent draws, "
+         "and drawing from anything but `rng` breaks reproducibility.")
 
 
 def _check_edge_cases(answer: Any) -> None:
@@ -245,6 +282,7 @@ class DropoutForward(Exercise):
         _check_training_statistics(answer)
         _check_evaluation(answer)
         _check_reproducible(answer)
+        _check_mask_from_rng(answer)
         _check_edge_cases(answer)
         return ("Passed: about p of the entries are dropped and the kept ones are scaled "
                 "by 1 / (1 - p); evaluation mode is the identity; the mask comes from rng "

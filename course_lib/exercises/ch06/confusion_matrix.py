@@ -50,6 +50,10 @@ def _confusion_compare(got: Any, expected: np.ndarray, what: str = "your result"
                     "numbers, so the matrix should have an integer dtype")
         if got.dtype.kind != "f":
             return f"{what} has dtype {got.dtype}, expected integer counts"
+    if isinstance(got, np.ndarray) and got.dtype.kind in "iu" and got.dtype.itemsize < 4:
+        return (f"{what} has dtype {got.dtype}, which holds counts only up to "
+                f"{np.iinfo(got.dtype).max}; a data set such as Fashion-MNIST has 70,000 "
+                "examples, so the counts overflow: use dtype=int (int64)")
     return compare_arrays(got, expected, what=what)
 
 
