@@ -139,6 +139,11 @@ def _early_cases() -> list[Case]:
         Case("a noisy U-shaped numpy array of 40 epochs, patience = 5",
              (u_shape, 5)),
         Case("the same 40 epochs, patience = 10", (u_shape, 10)),
+        Case("improvements of only 1e-9 per epoch (each is still strictly lower): "
+             "[1.0, 0.5, 0.5 - 1e-9, 0.5 - 2e-9, 0.5 - 3e-9, 0.6, 0.7], patience = 1",
+             ([1.0, 0.5, 0.5 - 1e-9, 0.5 - 2e-9, 0.5 - 3e-9, 0.6, 0.7], 1)),
+        Case("a tie after tiny improvements: [0.3, 0.3 - 1e-12, 0.3 - 1e-12, 0.2], "
+             "patience = 1", ([0.3, 0.3 - 1e-12, 0.3 - 1e-12, 0.2], 1)),
     ]
 
 

@@ -66,7 +66,8 @@ class TrainClassifierExercise(Exercise):
     held-out accuracy is below ``TARGET_ACCURACY`` (saying by how much), when
     the reported validation accuracy is really the training accuracy (or a
     percentage), when the model has seen the validation set, and when two
-    runs with the same ``rng`` differ.
+    runs with the same ``rng`` differ, or runs with different generators agree
+    exactly (the randomness must come from ``rng``).
     """
 
     name = "train_classifier"
@@ -115,6 +116,15 @@ class TrainClassifierExercise(Exercise):
                  "Draw every random number from the `rng` argument (pass it to "
                  "modules.Linear, Dropout and train.fit); do not create a new "
                  "np.random.default_rng() inside the function.")
+        other = call(lambda train_set, val_set: answer(
+            train_set, val_set, np.random.default_rng(_MODEL_SEED + 1)), case)
+        if (isinstance(other, (tuple, list)) and len(other) == 2
+                and np.array_equal(_scores(other[0], x_te, "held-out"), s_te)):
+            fail("Two calls with different generators (default_rng(66) and default_rng(67)) "
+                 "gave exactly the same model, so its randomness does not come from `rng`.",
+                 "Take every random number from the `rng` argument (pass it to "
+                 "modules.Linear, Dropout and train.fit); a generator made inside the "
+                 "function with a fixed seed ignores the one you are given.")
         return (f"Your model classifies {acc_te:.1%} of {len(y_te)} held-out digits "
                 f"correctly (target {self.target:.0%}); it reported validation accuracy "
                 f"{acc_va:.1%} honestly, and training is reproducible.")
