@@ -578,7 +578,7 @@ def _remember(fn):
     return answer
 
 
-def _softmax_rows(z):
+def _bank_softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
@@ -591,7 +591,7 @@ def _he_fixed(fan_in, fan_out, rng):
     return np.random.default_rng(0).normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))
 
 
-def _mlp_loop(x, params):
+def _bank_mlp_loop(x, params):
     h = x
     for i, (w, b) in enumerate(params):
         h = h @ w + b
@@ -608,22 +608,22 @@ BANK_WRONG = [
      "bias on the first row only"),
     ("linear_forward", lambda x, w, b: (np.round(x @ w + b, 3), (x, w, b)), "rounded"),
     ("softmax", _remember(_act.softmax), "remembers per shape"),
-    ("softmax", lambda z: _softmax_rows(z.T).T, "normalises columns"),
-    ("softmax", lambda z: _softmax_rows(np.round(z)), "rounds the logits"),
+    ("softmax", lambda z: _bank_softmax(z.T).T, "normalises columns"),
+    ("softmax", lambda z: _bank_softmax(np.round(z)), "rounds the logits"),
     ("softmax", lambda z: np.full(z.shape, 1 / z.shape[1]), "uniform"),
-    ("softmax", lambda z: _softmax_rows(z / 2), "temperature 2"),
+    ("softmax", lambda z: _bank_softmax(z / 2), "temperature 2"),
     ("cross_entropy", _remember(_ce_ref), "remembers per shape"),
     ("cross_entropy", lambda lg, y: float(np.median(
-        -np.log(_softmax_rows(lg)[np.arange(len(y)), y]))), "median, not mean"),
+        -np.log(_bank_softmax(lg)[np.arange(len(y)), y]))), "median, not mean"),
     ("cross_entropy", lambda lg, y: _ce_ref(lg, np.zeros_like(y)), "label 0 for all"),
     ("cross_entropy", lambda lg, y: _ce_ref(lg, y) + 1e-3, "offset"),
     ("cross_entropy", lambda lg, y: float(np.log(lg.shape[1])), "log C always"),
     ("mlp_forward", _remember(_network.mlp_forward), "remembers per shape"),
-    ("mlp_forward", lambda x, p: _mlp_loop(x, p[:1]) if len(p) > 2 else _mlp_loop(x, p),
+    ("mlp_forward", lambda x, p: _bank_mlp_loop(x, p[:1]) if len(p) > 2 else _bank_mlp_loop(x, p),
      "stops after one layer when deep"),
-    ("mlp_forward", lambda x, p: np.maximum(_mlp_loop(x, p), 0), "relu on the output"),
-    ("mlp_forward", lambda x, p: _mlp_loop(x, [(w, 0 * b) for w, b in p]), "biases zeroed"),
-    ("mlp_forward", lambda x, p: _mlp_loop(np.abs(x), p), "abs of the input"),
+    ("mlp_forward", lambda x, p: np.maximum(_bank_mlp_loop(x, p), 0), "relu on the output"),
+    ("mlp_forward", lambda x, p: _bank_mlp_loop(x, [(w, 0 * b) for w, b in p]), "biases zeroed"),
+    ("mlp_forward", lambda x, p: _bank_mlp_loop(np.abs(x), p), "abs of the input"),
     ("he_init", _he_fixed, "ignores rng"),
     ("he_init", lambda i, o, rng: rng.normal(0, np.sqrt(2 / o), size=(i, o)), "fan_out"),
     ("he_init", lambda i, o, rng: rng.normal(0, np.sqrt(1 / i), size=(i, o)), "xavier"),
@@ -638,7 +638,7 @@ BANK_RIGHT = [
     ("linear_forward", lambda x, w, b: (np.einsum("nd,dm->nm", x, w) + b[None, :],
                                         _layers.LinearCache(x, w, b)), "einsum"),
     ("linear_forward", lambda x, w, b: _layers.linear_forward(x, w, b), "library"),
-    ("softmax", _softmax_rows, "max-shifted"),
+    ("softmax", _bank_softmax, "max-shifted"),
     ("softmax", lambda z: np.exp(z - scipy.special.logsumexp(z, axis=1, keepdims=True)),
      "logsumexp"),
     ("softmax", lambda z: scipy.special.softmax(z, axis=1), "scipy"),
@@ -648,7 +648,7 @@ BANK_RIGHT = [
         (lg - scipy.special.logsumexp(lg, axis=1, keepdims=True))[np.arange(len(y)), y]),
      "log-softmax"),
     ("cross_entropy", _ce_ref, "library"),
-    ("mlp_forward", _mlp_loop, "loop"),
+    ("mlp_forward", _bank_mlp_loop, "loop"),
     ("mlp_forward", lambda x, p: _network.mlp_forward(x, p), "library"),
     ("mlp_forward", lambda x, p: (lambda h: h @ p[-1][0] + p[-1][1])(
         __import__("functools").reduce(lambda h, wb: np.maximum(h @ wb[0] + wb[1], 0),

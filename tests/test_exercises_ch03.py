@@ -746,7 +746,7 @@ def _sce_ref(logits, y):
     return losses.softmax_cross_entropy(logits, y)
 
 
-def _sce_with(scale_loss=1.0, scale_grad=1.0):
+def _bank_sce_with(scale_loss=1.0, scale_grad=1.0):
     def answer(logits, y):
         loss, d = losses.softmax_cross_entropy(logits, y)
         return loss * scale_loss, d * scale_grad
@@ -779,8 +779,8 @@ BANK_WRONG = [
     ("linear_backward", lambda dout, c: (np.zeros_like(c.x), c.x.T @ dout, dout.sum(axis=0)),
      "dx zero"),
     ("softmax_cross_entropy", _remember(_sce_ref), "remembers per shape"),
-    ("softmax_cross_entropy", _sce_with(scale_grad=2.0), "gradient doubled"),
-    ("softmax_cross_entropy", _sce_with(scale_loss=np.log(2)), "loss in bits"),
+    ("softmax_cross_entropy", _bank_sce_with(scale_grad=2.0), "gradient doubled"),
+    ("softmax_cross_entropy", _bank_sce_with(scale_loss=np.log(2)), "loss in bits"),
     ("softmax_cross_entropy", lambda lg, y: (_sce_ref(lg, y)[0], -_sce_ref(lg, y)[1]),
      "gradient sign"),
     ("softmax_cross_entropy", lambda lg, y: (_sce_ref(lg, y)[0],
@@ -820,7 +820,7 @@ BANK_RIGHT = [
     ("softmax_cross_entropy", lambda lg, y: (
         losses.cross_entropy(lg, y),
         (activations.softmax(lg) - np.eye(lg.shape[1])[y]) / len(y)), "one-hot"),
-    ("softmax_cross_entropy", lambda lg, y: _sce_with(1.0, 1.0)(lg, y), "wrapped"),
+    ("softmax_cross_entropy", lambda lg, y: _bank_sce_with(1.0, 1.0)(lg, y), "wrapped"),
     ("mlp_loss_and_grads", _mlp_ref, "library"),
     ("mlp_loss_and_grads", lambda x, y, p: (lambda r: (float(r[0]), [tuple(g) for g in r[1]]))(
         _mlp_ref(x, y, p)), "tuples rebuilt"),

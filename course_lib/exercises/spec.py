@@ -1,14 +1,22 @@
 """How an exercise declares its check: cases, comparison, known mistakes.
 
-Most exercises are functions and are declared with ``FunctionExercise``: a
-reference implementation, a function building seeded cases, a comparison and
-a list of ``Mistake``s, each a wrong implementation with the hint a teacher
-would give when the learner's output matches it (``diagnose`` holds the
-rules that match them). Optional fields attach hints to failures: by
-exception message, by case, or computed from the wrong output. Exercises
-that need more
-(randomness, iterators, a trained model) subclass ``Exercise`` and write
-``run`` with the helpers in ``probe``.
+Most exercises are functions and are declared as data with
+``FunctionExercise``: a reference implementation, a function building seeded
+cases, a comparison and a list of ``Mistake``s (``mistake``), each a wrong
+implementation with the hint a teacher would give when the learner's output
+matches it (``diagnose`` holds the rules that match them). A wrong *output*
+gets its hint from a ``Mistake``; that is the one way to attach one. Failures
+that are not a wrong output (an exception, a RuntimeWarning, a mutated input)
+get theirs from ``error_hints``, ``case_hints`` and ``hints``. Every case
+is run with the same rules: fresh copies of the inputs, no mutation, no
+RuntimeWarning, and with ``new_arrays`` no result sharing memory with an
+input. Gradient exercises add ``gradient.check_answer_backward`` or
+``gradient.check_answer_gradient`` to ``extra_checks``. Exercises that need
+more (randomness, iterators, a trained model) subclass ``Exercise`` and
+write ``run`` with the helpers in ``probe``.
+
+The package of each chapter, ``chNN/``, has one module per exercise (or per
+group sharing cases) and lists them in ``chNN.EXERCISES``.
 """
 
 from __future__ import annotations

@@ -21,3 +21,13 @@ from course_lib.exercises.ch03.softmax_cross_entropy import SOFTMAX_CROSS_ENTROP
 
 EXERCISES = (NUMERICAL_GRADIENT, RELU_BACKWARD, LINEAR_BACKWARD, SOFTMAX_CROSS_ENTROPY,
              MLP_LOSS_AND_GRADS)
+
+# The helpers the former single module ``ch03`` offered, for exercise modules
+# written against it (``from course_lib.exercises.ch03 import _seeded``).
+from course_lib.exercises.ch03._shared import _away_from_zero, _seeded  # noqa: E402
+from course_lib.exercises.gradient import TOLERANCE as GRADCHECK_TOL  # noqa: E402
+from course_lib.exercises.gradient import report as _report_gradcheck  # noqa: E402
+from course_lib.exercises.probe import call as _analytic  # noqa: E402
+
+__all__ = ["EXERCISES", "GRADCHECK_TOL", "_analytic", "_away_from_zero", "_report_gradcheck",
+           "_seeded"]
