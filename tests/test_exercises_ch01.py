@@ -661,3 +661,35 @@ def test_count_parameters_float_is_named():
 def test_sigmoid_integer_input_gives_a_float_array():
     result = evaluate("sigmoid", _sigmoid_out_like)
     assert "dtype int64" in result.message and "integer array" in result.message
+
+
+_XOR = shallow.xor_weights()
+
+XOR_BANK_WRONG = [
+    ({"w1": np.zeros((2, 2)), "b1": np.zeros(2), "w2": np.zeros((2, 1)), "b2": np.zeros(1)},
+     "all zeros"),
+    ({**_XOR, "w1": _XOR["w1"][:, ::-1]}, "w1 columns swapped, b1 not"),
+    ({**_XOR, "b1": -_XOR["b1"]}, "hidden biases negated"),
+    ({**_XOR, "w2": -_XOR["w2"]}, "output weights negated"),
+    ({k: v / 100 for k, v in _XOR.items()}, "too small to round to 0 and 1"),
+    ({"w1": [[1, 1], [1, 1]], "b1": [0, 0], "w2": [[1], [1]], "b2": [0]}, "a sum of inputs"),
+]
+
+XOR_BANK_RIGHT = [
+    ({k: np.asarray(v, dtype=float) * 3 for k, v in _XOR.items()}, "scaled by 3"),
+    ({"w1": np.array([[10.0, -10.0], [10.0, -10.0]]), "b1": np.array([-5.0, 15.0]),
+      "w2": np.array([[10.0], [10.0]]), "b2": np.array([-15.0])}, "OR and NAND, then AND"),
+    (lambda: {k: np.array(v, dtype=float) for k, v in _XOR.items()}, "a function of copies"),
+]
+
+
+@pytest.mark.parametrize("weights, why", XOR_BANK_WRONG, ids=[w for _, w in XOR_BANK_WRONG])
+def test_xor_bank_wrong(weights, why):
+    result = evaluate("xor_weights", weights)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("weights, why", XOR_BANK_RIGHT, ids=[w for _, w in XOR_BANK_RIGHT])
+def test_xor_bank_right(weights, why):
+    result = evaluate("xor_weights", weights)
+    assert result.status == "passed", (why, result.to_text())
