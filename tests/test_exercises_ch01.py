@@ -668,7 +668,7 @@ _XOR = shallow.xor_weights()
 XOR_BANK_WRONG = [
     ({"w1": np.zeros((2, 2)), "b1": np.zeros(2), "w2": np.zeros((2, 1)), "b2": np.zeros(1)},
      "all zeros"),
-    ({**_XOR, "w1": _XOR["w1"][:, ::-1]}, "w1 columns swapped, b1 not"),
+    ({**_XOR, "w1": np.eye(2), "b1": np.zeros(2)}, "hidden layer passes the inputs on"),
     ({**_XOR, "b1": -_XOR["b1"]}, "hidden biases negated"),
     ({**_XOR, "w2": -_XOR["w2"]}, "output weights negated"),
     ({k: v / 100 for k, v in _XOR.items()}, "too small to round to 0 and 1"),
