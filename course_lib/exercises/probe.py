@@ -100,7 +100,13 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def where_it_failed(exc: BaseException) -> str:
-    """The learner's line that raised, as ``line N: code``, or ``""``."""
+    """The learner's line that raised, as ``line N: code``, or ``""``.
+
+    An exception raised in the learner's process while the grader checks an
+    answer arrives with that line already found (``remote_where``).
+    """
+    if hasattr(exc, "remote_where"):
+        return str(exc.remote_where)
     frames = [
         frame for frame in traceback.extract_tb(exc.__traceback__)
         if not frame.filename.startswith((_LIBRARY_DIR, _NUMPY_DIR))
@@ -114,38 +120,11 @@ def where_it_failed(exc: BaseException) -> str:
     return f"line {frame.lineno} of {frame.name}{code}"
 
 
-def arrays_in(value: Any) -> list[np.ndarray]:
-    """Every numpy array in ``value``, looking inside tuples, lists, dicts and caches."""
-    if isinstance(value, np.ndarray):
-        return [value]
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (list, tuple)):
-        return [a for item in value for a in arrays_in(item)]
-    return []
-
-
-def check_new_arrays(out: Any, args: tuple, kwargs: dict, case: Case, fn: Callable) -> None:
-    """Fail when an array of ``out`` shares memory with an argument (``np.shares_memory``).
-
-    A result that is (a view of) an input changes when the caller later
-    changes that input, and changing it changes the input.
-    """
-    names = _argument_names(fn, args, kwargs) + list(kwargs)
-    values = list(args) + list(kwargs.values())
-    for got in arrays_in(out):
-        for name, value in zip(names, values):
-            if any(np.shares_memory(got, a) for a in arrays_in(value)):
-                fail(f"On {case.label}, your result shares memory with the argument `{name}` "
-                     "(np.shares_memory is True): the task asks for a new array. Returning "
-                     "an input (or a view of it, such as x[:] or x.reshape(...)) when there "
-                     "is nothing to change is still not a new array; use x.copy() there.",
-                     kind="shares_memory")
-
-
-def call(fn: Callable, case: Case, *, allow_warnings: bool = False,
-         passed: list | None = None) -> Any:
+def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
     """Call the learner's ``fn`` on ``case`` and return what it returned.
+
+    ``call_keeping_inputs`` does the same and also returns the arguments
+    ``fn`` received (for ``check_fresh``).
 
     Raises
     ------
@@ -154,10 +133,13 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False,
         other exception (naming the case, the exception and the line);
         ``failed`` if it modified an argument in place or emitted a
         ``RuntimeWarning`` (overflow, invalid value, division by zero).
-
-    ``passed``, a list, receives the ``(args, kwargs)`` the function was
-    given, for ``check_new_arrays``.
     """
+    return call_keeping_inputs(fn, case, allow_warnings=allow_warnings)[0]
+
+
+def call_keeping_inputs(fn: Callable, case: Case, *, allow_warnings: bool = False
+                        ) -> tuple[Any, tuple, dict]:
+    """As ``call``, returning ``(result, args, kwargs)``: the arguments ``fn`` got."""
     args, kwargs = case.fresh_args()
     pristine_args, pristine_kwargs = case.fresh_args()
     with warnings.catch_warnings(record=True) as caught:
@@ -180,15 +162,50 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False,
                     kind="exception",
                 ) from None
     _check_not_mutated(fn, args, kwargs, pristine_args, pristine_kwargs, case)
-    if passed is not None:
-        passed.append((args, kwargs))
     runtime = [w for w in caught if issubclass(w.category, RuntimeWarning)]
     if runtime and not allow_warnings:
         fail(
             f"On {case.label}, your code emitted a RuntimeWarning: {runtime[0].message}.",
             kind="warning",
         )
-    return out
+    return out, args, kwargs
+
+
+def _arrays_in(value: Any) -> list[np.ndarray]:
+    """Every array inside an argument (itself, or in a list, tuple or dict)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [a for item in value for a in _arrays_in(item)]
+    if isinstance(value, dict):
+        return [a for item in value.values() for a in _arrays_in(item)]
+    return []
+
+
+def check_fresh(fn: Callable, named_results: list[tuple[str, Any]], args: tuple,
+                kwargs: dict, case: Case) -> None:
+    """Fail when a result array is an input array, or a view of one.
+
+    Parameters
+    ----------
+    named_results : list of (str, object)
+        The parts of the result that must be new arrays, such as
+        ``[("`out`", out)]``; non-arrays are skipped.
+    args, kwargs : what ``fn`` received (from ``call_keeping_inputs``).
+    """
+    names = _argument_names(fn, args, kwargs)
+    inputs = [*zip(names, args), *kwargs.items()]
+    for what, result in named_results:
+        if not isinstance(result, np.ndarray):
+            continue
+        for name, value in inputs:
+            if any(np.may_share_memory(result, a) for a in _arrays_in(value)):
+                fail(
+                    f"On {case.label}, {what} shares memory with the argument `{name}`: it "
+                    "is an input array itself, or a view of one, not a new array. Changing "
+                    "one would change the other.",
+                    kind="view",
+                )
 
 
 def _check_not_mutated(fn, args, kwargs, pristine_args, pristine_kwargs, case: Case) -> None:

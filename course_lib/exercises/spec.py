@@ -9,8 +9,8 @@ gets its hint from a ``Mistake``; that is the one way to attach one. Failures
 that are not a wrong output (an exception, a RuntimeWarning, a mutated input)
 get theirs from ``error_hints``, ``case_hints`` and ``hints``. Every case
 is run with the same rules: fresh copies of the inputs, no mutation, no
-RuntimeWarning, and with ``new_arrays`` no result sharing memory with an
-input. Gradient exercises add ``gradient.check_answer_backward`` or
+RuntimeWarning, and with ``fresh_outputs`` no result sharing memory with
+an input. Gradient exercises add ``gradient.check_answer_backward`` or
 ``gradient.check_answer_gradient`` to ``extra_checks``. Exercises that need
 more (randomness, iterators, a trained model) subclass ``Exercise`` and
 write ``run`` with the helpers in ``probe``.
@@ -31,9 +31,9 @@ import numpy as np
 from course_lib.exercises.compare import compare_any, compare_arrays
 from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
 from course_lib.exercises.mistake import Mistake
-from course_lib.exercises.probe import Case, Stop, call, check_new_arrays, fail
+from course_lib.exercises.probe import Case, Stop, call_keeping_inputs, check_fresh, fail
 
-__all__ = ["Exercise", "FunctionExercise", "Mistake", "require_callable"]
+__all__ = ["Exercise", "FunctionExercise", "Mistake", "fresh_parts", "require_callable"]
 
 
 class Exercise:
@@ -56,6 +56,18 @@ def _describe_check(check: Callable) -> str:
     if label:
         return str(label)
     return getattr(check, "__name__", "a further check").strip("_").replace("_", " ")
+
+
+def fresh_parts(*names: str) -> Callable[[Any], list[tuple[str, Any]]]:
+    """A ``fresh_outputs`` for a result that is one array (no names) or a tuple
+    of arrays named ``names``, every one of which must be a new array."""
+    def parts(result: Any) -> list[tuple[str, Any]]:
+        if not names:
+            return [("your result", result)]
+        if not isinstance(result, (tuple, list)):
+            return []
+        return [(f"`{name}`", part) for name, part in zip(names, result)]
+    return parts
 
 
 def require_callable(name: str, answer: Any) -> None:
@@ -113,9 +125,12 @@ class FunctionExercise(Exercise):
     diagnose_more : callable, optional
         ``more(got, expected, case) -> str``: a hint when no mistake matches,
         for wrong outputs no single implementation captures.
-    new_arrays : bool
-        The statement asks for new arrays: on every case, a result sharing
-        memory with an argument fails (``probe.check_new_arrays``).
+    fresh_outputs : callable, optional
+        ``fresh(result) -> [(name, array), ...]``: the parts of a right result
+        that must be new arrays (``fresh_parts`` builds it); once every case
+        has the right values, a part sharing memory with an input fails on
+        every case (kind ``"view"``), such as a gradient returned unchanged
+        by a "nothing to change" shortcut.
     diagnose_warnings : bool
         Compare a result with the mistakes even when the code emitted a
         RuntimeWarning (the hint should name the mistake, not the warning);
@@ -138,7 +153,7 @@ class FunctionExercise(Exercise):
     same_output: Same | None = None
     diagnose_more: Callable[[Any, Any, Case], str] | None = None
     diagnose_warnings: bool = False
-    new_arrays: bool = False
+    fresh_outputs: Callable[[Any], list[tuple[str, Any]]] | None = None
 
     def __post_init__(self) -> None:
         if self.mistake_match not in RULES:
@@ -148,9 +163,10 @@ class FunctionExercise(Exercise):
         require_callable(self.name, answer)
         cases = self.cases()
         results = [self._run_case(answer, case) for case in cases]
-        if self.new_arrays:  # every value is right; now no result may be an input's memory
-            for case, (got, passed) in zip(cases, results):
-                check_new_arrays(got, *passed[0], case, answer)
+        if self.fresh_outputs is not None:  # every value is right; now no input's memory
+            for case, (got, args, kwargs) in zip(cases, results):
+                self._hinted(case, check_fresh, answer, self.fresh_outputs(got), args, kwargs,
+                             case)
         for extra in self.extra_checks:
             extra(answer)
         labels = "; ".join(case.label for case in cases)
@@ -158,13 +174,13 @@ class FunctionExercise(Exercise):
         also = f" Also passed: {extras}." if extras else ""
         return f"All {len(cases)} cases passed: {labels}.{also}"
 
-    def _run_case(self, answer: Callable, case: Case) -> tuple[Any, list]:
+    def _run_case(self, answer: Callable, case: Case) -> tuple[Any, tuple, dict]:
         """Compare the answer with the reference on ``case``; return its output and
         the arguments it was given."""
         args, kwargs = case.fresh_args()
         expected = self.reference(*args, **kwargs)
-        passed: list = []
-        got = self._call(answer, case, allow_warnings=self.diagnose_warnings, passed=passed)
+        got, args, kwargs = self._hinted(case, call_keeping_inputs, answer, case,
+                                         allow_warnings=self.diagnose_warnings)
         try:
             problem = self._compare(got, expected, case)
         except Exception as exc:  # a strange object from the learner must not crash the check
@@ -176,14 +192,13 @@ class FunctionExercise(Exercise):
                 hint = self.diagnose_more(got, expected, case)
             fail(f"On {case.label}, {problem}.", hint or self.hint)
         if self.diagnose_warnings:
-            self._call(answer, case)  # the result is right: now refuse RuntimeWarnings
-        return got, passed
+            self._hinted(case, call_keeping_inputs, answer, case)  # now refuse RuntimeWarnings
+        return got, args, kwargs
 
-    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False,
-              passed: list | None = None) -> Any:
-        """``probe.call``, giving a failure the hint this exercise has for it."""
+    def _hinted(self, case: Case, probe_fn: Callable, *args: Any, **kwargs: Any) -> Any:
+        """Run ``probe_fn(*args, **kwargs)`` on ``case``; a ``Stop`` gets this exercise's hint."""
         try:
-            return call(answer, case, allow_warnings=allow_warnings, passed=passed)
+            return probe_fn(*args, **kwargs)
         except Stop as stop:
             stop.hint = stop.hint or self.hint_for(stop, case)
             raise

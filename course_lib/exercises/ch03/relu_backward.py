@@ -14,7 +14,7 @@ from course_lib.exercises.compare import (
 )
 from course_lib.exercises.gradient import check_answer_backward
 from course_lib.exercises.probe import Case
-from course_lib.exercises.spec import FunctionExercise, Mistake
+from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
 
 
 def _relu_cases() -> list[Case]:
@@ -54,7 +54,7 @@ _relu_gradcheck.label = "the numerical gradient check of dx"
 RELU_BACKWARD = FunctionExercise(
     name="relu_backward",
     chapter=3,
-    new_arrays=True,
+    fresh_outputs=fresh_parts(),
     reference=activations.relu_backward,
     cases=_relu_cases,
     compare=compare_arrays,

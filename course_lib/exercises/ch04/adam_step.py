@@ -8,7 +8,7 @@ from course_lib import optim, surfaces
 from course_lib.exercises.ch04._shared import _follows_library
 from course_lib.exercises.compare import compare_arrays, compare_tuple
 from course_lib.exercises.probe import Case
-from course_lib.exercises.spec import FunctionExercise, Mistake
+from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
 
 
 def _adam_parts(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -112,7 +112,7 @@ def _adam_cases() -> list[Case]:
 ADAM_STEP = FunctionExercise(
     name="adam_step",
     chapter=4,
-    new_arrays=True,
+    fresh_outputs=fresh_parts("w", "m", "v"),
     reference=optim.adam_step,
     cases=_adam_cases,
     compare=compare_tuple(("w", "m", "v"), (compare_arrays, compare_arrays, compare_arrays)),

@@ -8,7 +8,7 @@ from course_lib import optim, surfaces
 from course_lib.exercises.ch04._shared import _MUTATION, _follows_library
 from course_lib.exercises.compare import compare_arrays
 from course_lib.exercises.probe import Case
-from course_lib.exercises.spec import FunctionExercise, Mistake
+from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
 
 
 def _gd_cases() -> list[Case]:
@@ -29,7 +29,7 @@ def _gd_cases() -> list[Case]:
 GD_STEP = FunctionExercise(
     name="gd_step",
     chapter=4,
-    new_arrays=True,
+    fresh_outputs=fresh_parts(),
     reference=optim.gd_step,
     cases=_gd_cases,
     compare=compare_arrays,

@@ -8,7 +8,7 @@ from course_lib import optim, surfaces
 from course_lib.exercises.ch04._shared import _follows_library
 from course_lib.exercises.compare import compare_arrays, compare_tuple
 from course_lib.exercises.probe import Case
-from course_lib.exercises.spec import FunctionExercise, Mistake
+from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
 
 
 def _momentum_cases() -> list[Case]:
@@ -64,7 +64,7 @@ _CONVENTION = ("That is another valid convention (CS231n and Sutskever et al. wr
 MOMENTUM_STEP = FunctionExercise(
     name="momentum_step",
     chapter=4,
-    new_arrays=True,
+    fresh_outputs=fresh_parts("w", "velocity"),
     reference=optim.momentum_step,
     cases=_momentum_cases,
     compare=compare_tuple(("w", "velocity"), (compare_arrays, compare_arrays)),
