@@ -158,3 +158,48 @@ def test_every_check_runs_in_well_under_a_second():
         start = time.perf_counter()
         evaluate(name, answer)
         assert time.perf_counter() - start < 0.5
+
+
+# ------------------------------------------------------------- kinds for every exercise
+
+def _function_exercises():
+    from course_lib.exercises import _REGISTRY
+    from course_lib.exercises.spec import FunctionExercise
+    return [e for e in _REGISTRY.values() if isinstance(e, FunctionExercise)]
+
+
+def _signature(value):
+    """The shape of an argument, without its values (arrays, lists, caches, numbers)."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_signature(v) for v in value))
+    return type(value).__name__
+
+
+@pytest.mark.parametrize("exercise", _function_exercises(), ids=lambda e: e.name)
+def test_two_cases_of_one_shape_with_different_values(exercise):
+    """An answer that remembers an earlier call, or ignores its input's values, fails."""
+    from course_lib.exercises.probe import _same
+    cases = exercise.cases()
+    pairs = [
+        (a.label, b.label) for i, a in enumerate(cases) for b in cases[i + 1:]
+        if _signature(a.args) == _signature(b.args) and not _same(a.args, b.args)
+    ]
+    assert pairs, f"{exercise.name}: no two cases of one shape with different values"
+
+
+def _remembering(exercise):
+    """An answer right on the first call that returns that first result forever after."""
+    memory = []
+
+    def answer(*args, **kwargs):
+        if not memory:
+            memory.append(exercise.reference(*args, **kwargs))
+        return memory[0]
+    return answer
+
+
+@pytest.mark.parametrize("exercise", _function_exercises(), ids=lambda e: e.name)
+def test_an_answer_that_remembers_its_first_result_fails(exercise):
+    assert evaluate(exercise.name, _remembering(exercise)).status == "failed"

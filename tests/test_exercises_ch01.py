@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import shallow
+from course_lib import activations, shallow
 from course_lib.exercises import CheckFailed, check, evaluate
 
 # --------------------------------------------------------------------------- helpers
@@ -223,7 +223,7 @@ def test_neuron_transposed_shapes_are_explained():
     assert_fails("neuron", lambda x, w, b: sigmoid_where(w @ x + b), status="error",
                  says=("ValueError",), hint=("x @ w",))
     # ... and is recognised by value where the batch is square
-    from course_lib.exercises import ch01
+    from course_lib.exercises.ch01 import neuron as ch01
     square = [c for c in ch01._neuron_cases() if "square" in c.label]
     assert square
     result = ch01.NEURON.diagnose(sigmoid_where(square[0].args[1] @ square[0].args[0]
@@ -286,7 +286,7 @@ def test_count_parameters_generic_failures():
     assert evaluate("count_parameters", stub).status == "not_implemented"
     assert_fails("count_parameters", lambda s: None, says=("None",))
     assert_fails("count_parameters", lambda s: [13], says=("list",))
-    assert_fails("count_parameters", lambda s: 13.5, says=("whole number",))
+    assert_fails("count_parameters", lambda s: 13.5, says=("float", "integer"))
 
     def pops(s):
         s = s if isinstance(s, list) else list(s)
@@ -566,3 +566,152 @@ def test_xor_undefined_names_say_where_to_define_them():
         return {"w1": w1, "b1": b1, "w2": w2, "b2": b2}  # noqa: F821 - the learner's bug
     assert_fails("xor_weights", xor_weights, status="error", says=("NameError",),
                  hint=("before `return`",))
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Answers written from the statements as learners would, beyond the kinds above:
+# remembering, value-ignoring, hard-coded, integer-typed, float-counting answers.
+
+def _sigmoid_memo():
+    seen = {}
+
+    def sigmoid(z):
+        key = z.shape
+        if key not in seen:
+            seen[key] = 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+        return seen[key]
+    return sigmoid
+
+
+def _sigmoid_out_like(z):
+    out = np.empty_like(z)  # int input gives an int array: sigmoid(2) becomes 0
+    pos = z >= 0
+    out[pos] = 1 / (1 + np.exp(-z[pos]))
+    out[~pos] = np.exp(z[~pos]) / (1 + np.exp(z[~pos]))
+    return out
+
+
+def _relu_memo():
+    first = []
+
+    def relu(z):
+        if not first:
+            first.append(np.maximum(z, 0))
+        return first[0] if first[0].shape == z.shape else np.maximum(z, 0)
+    return relu
+
+
+def _neuron_first_call():
+    first = []
+
+    def neuron(x, w, b):
+        out = activations.sigmoid(x @ w + b)
+        if not first:
+            first.append(out)
+        return first[0] if first[0].shape == out.shape else out
+    return neuron
+
+
+BANK_WRONG = [
+    ("sigmoid", _sigmoid_memo(), "remembers per shape"),
+    ("sigmoid", _sigmoid_out_like, "int output for int input"),
+    ("sigmoid", lambda z: 1 / (1 + np.exp(-np.round(z))), "rounds its input"),
+    ("sigmoid", lambda z: 0.5 + 0.25 * np.clip(z, -2, 2), "linear approximation"),
+    ("sigmoid", lambda z: np.full(np.shape(z), 0.5), "ignores the values"),
+    ("sigmoid", lambda z: np.full(np.shape(z), float(activations.sigmoid(np.ravel(z)[:1])[0])),
+     "the first entry everywhere"),
+    ("relu", _relu_memo(), "remembers the first result"),
+    ("relu", lambda z: np.maximum(z, 0).astype(int), "truncates to ints"),
+    ("relu", lambda z: np.maximum(z, 1e-3), "leaky floor"),
+    ("relu", lambda z: np.where(z > 0, z, 0.01 * z), "leaky relu"),
+    ("relu", lambda z: np.maximum(z, 0)[..., ::-1], "reversed"),
+    ("neuron", _neuron_first_call(), "remembers the first result"),
+    ("neuron", lambda x, w, b: activations.sigmoid(x @ w), "bias ignored"),
+    ("neuron", lambda x, w, b: activations.sigmoid(x @ w + b * len(w)), "bias times D"),
+    ("neuron", lambda x, w, b: activations.relu(x @ w + b), "relu instead"),
+    ("neuron", lambda x, w, b: activations.sigmoid((x * w).sum(axis=1) + b)[:1],
+     "only the first example"),
+    ("neuron", lambda x, w, b: activations.sigmoid(x @ w + b).astype(np.float16), "float16"),
+    ("count_parameters", lambda s: float(sum(a * b + b for a, b in zip(s[:-1], s[1:]))),
+     "a float count"),
+    ("count_parameters", lambda s: np.float64(np.sum([a * b + b for a, b in zip(s[:-1], s[1:])])),
+     "np.float64 count"),
+    ("count_parameters", lambda s: 13, "hard-coded 13"),
+    ("count_parameters", lambda s: s[0] * s[-1] + s[-1], "first times last"),
+    ("count_parameters", lambda s: sum(s) ** 2, "square of the sum"),
+    ("count_parameters", lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + len(s) - 1,
+     "one bias per layer"),
+]
+
+BANK_RIGHT = [
+    ("sigmoid", lambda z: np.exp(-np.logaddexp(0, -z)), "logaddexp"),
+    ("sigmoid", lambda z: 0.5 * (1 + np.tanh(0.5 * np.asarray(z, dtype=float))), "tanh form"),
+    ("sigmoid", lambda z: np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))),
+                                   np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z)))), "abs form"),
+    ("relu", lambda z: z * (z > 0), "mask multiply"),
+    ("relu", lambda z: np.clip(z, 0, None), "clip"),
+    ("relu", lambda z: np.where(z > 0, z, 0.0), "where"),
+    ("neuron", lambda x, w, b: activations.sigmoid(np.dot(x, w) + b), "np.dot"),
+    ("neuron", lambda x, w, b: activations.sigmoid(np.einsum("nd,d->n", x, w) + b), "einsum"),
+    ("neuron", lambda x, w, b: 1 / (1 + np.exp(-np.clip(x @ w + b, -500, 500))), "clipped"),
+    ("count_parameters", lambda s: int(np.sum(np.multiply(s[:-1], s[1:])) + np.sum(s[1:])),
+     "numpy then int"),
+    ("count_parameters", lambda s: sum(s[i] * s[i + 1] + s[i + 1] for i in range(len(s) - 1)),
+     "index loop"),
+    ("count_parameters", lambda s: int(sum((a + 1) * b for a, b in zip(s, s[1:]))), "(a + 1) b"),
+]
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
+def test_bank_wrong_answers_fail(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
+def test_bank_right_answers_pass(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "passed", (why, result.to_text())
+
+
+def test_count_parameters_float_is_named():
+    result = evaluate("count_parameters", lambda s: 9.0 if list(s) == [2, 3, 1] else
+                      float(sum(a * b + b for a, b in zip(s[:-1], s[1:]))))
+    assert result.status == "failed" and "float" in result.message and "int" in result.message
+
+
+def test_sigmoid_integer_input_gives_a_float_array():
+    result = evaluate("sigmoid", _sigmoid_out_like)
+    assert "dtype int64" in result.message and "integer array" in result.message
+
+
+_XOR = shallow.xor_weights()
+
+XOR_BANK_WRONG = [
+    ({"w1": np.zeros((2, 2)), "b1": np.zeros(2), "w2": np.zeros((2, 1)), "b2": np.zeros(1)},
+     "all zeros"),
+    ({**_XOR, "w1": np.eye(2), "b1": np.zeros(2)}, "hidden layer passes the inputs on"),
+    ({**_XOR, "b1": -_XOR["b1"]}, "hidden biases negated"),
+    ({**_XOR, "w2": -_XOR["w2"]}, "output weights negated"),
+    ({k: v / 100 for k, v in _XOR.items()}, "too small to round to 0 and 1"),
+    ({"w1": [[1, 1], [1, 1]], "b1": [0, 0], "w2": [[1], [1]], "b2": [0]}, "a sum of inputs"),
+]
+
+XOR_BANK_RIGHT = [
+    ({k: np.asarray(v, dtype=float) * 3 for k, v in _XOR.items()}, "scaled by 3"),
+    ({"w1": np.array([[10.0, -10.0], [10.0, -10.0]]), "b1": np.array([-5.0, 15.0]),
+      "w2": np.array([[10.0], [10.0]]), "b2": np.array([-15.0])}, "OR and NAND, then AND"),
+    (lambda: {k: np.array(v, dtype=float) for k, v in _XOR.items()}, "a function of copies"),
+]
+
+
+@pytest.mark.parametrize("weights, why", XOR_BANK_WRONG, ids=[w for _, w in XOR_BANK_WRONG])
+def test_xor_bank_wrong(weights, why):
+    result = evaluate("xor_weights", weights)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("weights, why", XOR_BANK_RIGHT, ids=[w for _, w in XOR_BANK_RIGHT])
+def test_xor_bank_right(weights, why):
+    result = evaluate("xor_weights", weights)
+    assert result.status == "passed", (why, result.to_text())

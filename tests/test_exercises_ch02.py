@@ -551,6 +551,121 @@ def test_review_mistakes_are_explained(name, answer, status, words):
 
 
 def test_softmax_cases_include_a_row_wider_than_exp_can_take():
-    from course_lib.exercises import ch02
+    from course_lib.exercises.ch02 import softmax as ch02
     labels = [case.label for case in ch02._softmax_cases()]
     assert ch02._WIDE_ROW in labels
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Written from the statements as learners would: remembering, value-ignoring,
+# hard-coded and subtly wrong answers, and right variants.
+
+from course_lib import activations as _act  # noqa: E402
+from course_lib import init as _init  # noqa: E402
+from course_lib import layers as _layers  # noqa: E402
+from course_lib import losses as _losses  # noqa: E402
+from course_lib import network as _network  # noqa: E402
+
+
+def _remember(fn):
+    memory = {}
+
+    def answer(*args):
+        key = tuple(np.shape(a) for a in args if isinstance(a, np.ndarray))
+        if key not in memory:
+            memory[key] = fn(*args)
+        return memory[key]
+    return answer
+
+
+def _bank_softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _ce_ref(logits, y):
+    return _losses.cross_entropy(logits, y)
+
+
+def _he_fixed(fan_in, fan_out, rng):
+    return np.random.default_rng(0).normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))
+
+
+def _bank_mlp_loop(x, params):
+    h = x
+    for i, (w, b) in enumerate(params):
+        h = h @ w + b
+        if i < len(params) - 1:
+            h = np.maximum(h, 0)
+    return h
+
+
+BANK_WRONG = [
+    ("linear_forward", _remember(_layers.linear_forward), "remembers per shape"),
+    ("linear_forward", lambda x, w, b: (x @ w + b[0], (x, w, b)), "first bias for all"),
+    ("linear_forward", lambda x, w, b: (x @ w + b.mean(), (x, w, b)), "mean bias"),
+    ("linear_forward", lambda x, w, b: (np.vstack([x[:1] @ w + b, x[1:] @ w]), (x, w, b)),
+     "bias on the first row only"),
+    ("linear_forward", lambda x, w, b: (np.round(x @ w + b, 3), (x, w, b)), "rounded"),
+    ("softmax", _remember(_act.softmax), "remembers per shape"),
+    ("softmax", lambda z: _bank_softmax(z.T).T, "normalises columns"),
+    ("softmax", lambda z: _bank_softmax(np.round(z)), "rounds the logits"),
+    ("softmax", lambda z: np.full(z.shape, 1 / z.shape[1]), "uniform"),
+    ("softmax", lambda z: _bank_softmax(z / 2), "temperature 2"),
+    ("cross_entropy", _remember(_ce_ref), "remembers per shape"),
+    ("cross_entropy", lambda lg, y: float(np.median(
+        -np.log(_bank_softmax(lg)[np.arange(len(y)), y]))), "median, not mean"),
+    ("cross_entropy", lambda lg, y: _ce_ref(lg, np.zeros_like(y)), "label 0 for all"),
+    ("cross_entropy", lambda lg, y: _ce_ref(lg, y) + 1e-3, "offset"),
+    ("cross_entropy", lambda lg, y: float(np.log(lg.shape[1])), "log C always"),
+    ("mlp_forward", _remember(_network.mlp_forward), "remembers per shape"),
+    ("mlp_forward", lambda x, p: _bank_mlp_loop(x, p[:1]) if len(p) > 2 else _bank_mlp_loop(x, p),
+     "stops after one layer when deep"),
+    ("mlp_forward", lambda x, p: np.maximum(_bank_mlp_loop(x, p), 0), "relu on the output"),
+    ("mlp_forward", lambda x, p: _bank_mlp_loop(x, [(w, 0 * b) for w, b in p]), "biases zeroed"),
+    ("mlp_forward", lambda x, p: _bank_mlp_loop(np.abs(x), p), "abs of the input"),
+    ("he_init", _he_fixed, "ignores rng"),
+    ("he_init", lambda i, o, rng: rng.normal(0, np.sqrt(2 / o), size=(i, o)), "fan_out"),
+    ("he_init", lambda i, o, rng: rng.normal(0, np.sqrt(1 / i), size=(i, o)), "xavier"),
+    ("he_init", lambda i, o, rng: rng.uniform(-1, 1, size=(i, o)) * np.sqrt(2 / i), "uniform"),
+    ("he_init", lambda i, o, rng: np.abs(rng.normal(0, np.sqrt(2 / i), size=(i, o))),
+     "positive only"),
+]
+
+BANK_RIGHT = [
+    ("linear_forward", lambda x, w, b: (np.dot(x, w) + b, _layers.LinearCache(x, w, b)),
+     "np.dot"),
+    ("linear_forward", lambda x, w, b: (np.einsum("nd,dm->nm", x, w) + b[None, :],
+                                        _layers.LinearCache(x, w, b)), "einsum"),
+    ("linear_forward", lambda x, w, b: _layers.linear_forward(x, w, b), "library"),
+    ("softmax", _bank_softmax, "max-shifted"),
+    ("softmax", lambda z: np.exp(z - scipy.special.logsumexp(z, axis=1, keepdims=True)),
+     "logsumexp"),
+    ("softmax", lambda z: scipy.special.softmax(z, axis=1), "scipy"),
+    ("cross_entropy", lambda lg, y: float(np.mean(
+        scipy.special.logsumexp(lg, axis=1) - lg[np.arange(len(y)), y])), "logsumexp"),
+    ("cross_entropy", lambda lg, y: -np.mean(
+        (lg - scipy.special.logsumexp(lg, axis=1, keepdims=True))[np.arange(len(y)), y]),
+     "log-softmax"),
+    ("cross_entropy", _ce_ref, "library"),
+    ("mlp_forward", _bank_mlp_loop, "loop"),
+    ("mlp_forward", lambda x, p: _network.mlp_forward(x, p), "library"),
+    ("mlp_forward", lambda x, p: (lambda h: h @ p[-1][0] + p[-1][1])(
+        __import__("functools").reduce(lambda h, wb: np.maximum(h @ wb[0] + wb[1], 0),
+                                       p[:-1], x)), "reduce"),
+    ("he_init", lambda i, o, rng: rng.normal(0, np.sqrt(2 / i), size=(i, o)), "normal"),
+    ("he_init", lambda i, o, rng: rng.standard_normal((i, o)) * np.sqrt(2 / i), "standard"),
+    ("he_init", _init.he_init, "library"),
+]
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
+def test_bank_wrong_answers_fail(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
+def test_bank_right_answers_pass(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "passed", (why, result.to_text())

@@ -799,3 +799,144 @@ def test_success_message_names_the_gradient_check(name, answer):
     result = evaluate(name, answer)
     assert result.status == "passed", result.to_text()
     assert "numerical gradient check" in result.message, result.to_text()
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Written from the statements as learners would: remembering, value-ignoring,
+# shared-memory and subtly wrong answers, and right variants.
+
+def _remember(fn):
+    memory = {}
+
+    def answer(*args):
+        key = tuple(np.shape(a) for a in args if isinstance(a, np.ndarray))
+        if key not in memory:
+            memory[key] = fn(*args)
+        return memory[key]
+    return answer
+
+
+def _numgrad_loop(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        xp, xm = x.astype(float), x.astype(float)
+        xp[i] += h
+        xm[i] -= h
+        grad[i] = (f(xp) - f(xm)) / (2 * h)
+    return grad
+
+
+def _relu_back_shortcut(dout, cache):
+    if np.all(cache.x > 0):
+        return dout  # "nothing to change": still must be a new array
+    return dout * (cache.x > 0)
+
+
+def _relu_back_inplace_copy_view(dout, cache):
+    out = dout.reshape(dout.shape)  # a view of dout
+    out[cache.x <= 0] = 0
+    return out
+
+
+def _sce_ref(logits, y):
+    return losses.softmax_cross_entropy(logits, y)
+
+
+def _bank_sce_with(scale_loss=1.0, scale_grad=1.0):
+    def answer(logits, y):
+        loss, d = losses.softmax_cross_entropy(logits, y)
+        return loss * scale_loss, d * scale_grad
+    return answer
+
+
+def _mlp_ref(x, y, params):
+    return network.mlp_loss_and_grads(x, y, params)
+
+
+BANK_WRONG = [
+    ("numerical_gradient", lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / (2 * h) * np.ones_like(x),
+     "moves every entry at once"),
+    ("numerical_gradient", lambda f, x, h=1e-5: _numgrad_loop(f, x, 1e-2), "h ignored, 1e-2"),
+    ("numerical_gradient", lambda f, x, h=1e-5: _numgrad_loop(f, x, h).ravel(), "flattened"),
+    ("numerical_gradient", lambda f, x, h=1e-5: 2 * x, "gradient of sum(x**2) always"),
+    ("numerical_gradient", lambda f, x, h=1e-5: _numgrad_loop(f, x, h) / 2, "halved"),
+    ("relu_backward", _relu_back_shortcut, "returns dout itself when all positive"),
+    ("relu_backward", _relu_back_inplace_copy_view, "writes into a view of dout"),
+    ("relu_backward", _remember(activations.relu_backward), "remembers per shape"),
+    ("relu_backward", lambda dout, cache: dout * (cache.x >= 0) * 0.99, "scaled by 0.99"),
+    ("relu_backward", lambda dout, cache: np.maximum(dout, 0), "relu of dout"),
+    ("relu_backward", lambda dout, cache: np.sign(cache.x) * dout, "sign, not step"),
+    ("linear_backward", _remember(layers.linear_backward), "remembers per shape"),
+    ("linear_backward", lambda dout, c: (dout @ c.w.T, c.x.T @ dout, dout.mean(axis=0)),
+     "db is a mean"),
+    ("linear_backward", lambda dout, c: (dout @ c.w.T, c.x.T @ dout / len(dout),
+                                         dout.sum(axis=0)), "dw divided by N"),
+    ("linear_backward", lambda dout, c: (dout @ c.w.T, c.x.T @ dout, dout[0]), "db first row"),
+    ("linear_backward", lambda dout, c: (np.zeros_like(c.x), c.x.T @ dout, dout.sum(axis=0)),
+     "dx zero"),
+    ("softmax_cross_entropy", _remember(_sce_ref), "remembers per shape"),
+    ("softmax_cross_entropy", _bank_sce_with(scale_grad=2.0), "gradient doubled"),
+    ("softmax_cross_entropy", _bank_sce_with(scale_loss=np.log(2)), "loss in bits"),
+    ("softmax_cross_entropy", lambda lg, y: (_sce_ref(lg, y)[0], -_sce_ref(lg, y)[1]),
+     "gradient sign"),
+    ("softmax_cross_entropy", lambda lg, y: (_sce_ref(lg, y)[0],
+                                             _sce_ref(lg, np.zeros_like(y))[1]),
+     "gradient for label 0"),
+    ("mlp_loss_and_grads", _remember(_mlp_ref), "remembers per shape"),
+    ("mlp_loss_and_grads", lambda x, y, p: (_mlp_ref(x, y, p)[0],
+                                            [(dw, 0 * db) for dw, db in _mlp_ref(x, y, p)[1]]),
+     "no bias gradients"),
+    ("mlp_loss_and_grads", lambda x, y, p: (_mlp_ref(x, y, p)[0] * 2, _mlp_ref(x, y, p)[1]),
+     "loss doubled"),
+    ("mlp_loss_and_grads", lambda x, y, p: (_mlp_ref(x, y, p)[0],
+                                            [(-dw, -db) for dw, db in _mlp_ref(x, y, p)[1]]),
+     "gradient ascent"),
+    ("mlp_loss_and_grads", lambda x, y, p: (_mlp_ref(x, y, p)[0], _mlp_ref(x, y, p)[1][:1]),
+     "first layer only"),
+]
+
+BANK_RIGHT = [
+    ("numerical_gradient", lambda f, x, h=1e-5: _numgrad_loop(f, x, h), "ndindex loop"),
+    ("numerical_gradient", lambda f, x, h=1e-5: np.array(
+        [(f(x + h * e.reshape(x.shape)) - f(x - h * e.reshape(x.shape))) / (2 * h)
+         for e in np.eye(x.size)]).reshape(x.shape), "unit vectors"),
+    ("numerical_gradient", lambda f, x, h=1e-5: _numgrad_loop(f, np.array(x, float), h),
+     "float copy first"),
+    ("relu_backward", lambda dout, cache: np.where(cache.x > 0, dout, 0.0), "where"),
+    ("relu_backward", lambda dout, cache: dout * (cache.x > 0).astype(float), "mask"),
+    ("relu_backward", lambda dout, cache: (dout.copy() if np.all(cache.x > 0)
+                                           else dout * (cache.x > 0)), "copy in the shortcut"),
+    ("linear_backward", lambda dout, c: (dout @ c.w.T, c.x.T @ dout, np.sum(dout, axis=0)),
+     "matrix products"),
+    ("linear_backward", lambda dout, c: (np.einsum("nm,dm->nd", dout, c.w),
+                                         np.einsum("nd,nm->dm", c.x, dout),
+                                         dout.sum(0)), "einsum"),
+    ("linear_backward", layers.linear_backward, "library"),
+    ("softmax_cross_entropy", _sce_ref, "library"),
+    ("softmax_cross_entropy", lambda lg, y: (
+        losses.cross_entropy(lg, y),
+        (activations.softmax(lg) - np.eye(lg.shape[1])[y]) / len(y)), "one-hot"),
+    ("softmax_cross_entropy", lambda lg, y: _bank_sce_with(1.0, 1.0)(lg, y), "wrapped"),
+    ("mlp_loss_and_grads", _mlp_ref, "library"),
+    ("mlp_loss_and_grads", lambda x, y, p: (lambda r: (float(r[0]), [tuple(g) for g in r[1]]))(
+        _mlp_ref(x, y, p)), "tuples rebuilt"),
+    ("mlp_loss_and_grads", lambda x, y, p: (lambda r: (r[0], list(r[1])))(_mlp_ref(x, y, p)),
+     "list copy"),
+]
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
+def test_bank_wrong_answers_fail(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
+def test_bank_right_answers_pass(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "passed", (why, result.to_text())
+
+
+def test_relu_backward_shortcut_returning_dout_is_named():
+    result = evaluate("relu_backward", _relu_back_shortcut)
+    assert "shares memory" in result.message and "every input positive" in result.message

@@ -645,3 +645,149 @@ def test_success_message_names_the_chained_run(name, answer):
     result = evaluate(name, answer)
     assert result.status == "passed", result.to_text()
     assert "steps in a row on the ravine" in result.message, result.to_text()
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Written from the statements as learners would: shortcuts that return an input
+# itself, remembering answers, labels that lose their dtype, and right variants.
+
+def _remember(fn):
+    memory = {}
+
+    def answer(*args, **kwargs):
+        key = tuple(np.shape(a) for a in args if isinstance(a, np.ndarray))
+        if key not in memory:
+            memory[key] = fn(*args, **kwargs)
+        return memory[key]
+    return answer
+
+
+def _gd_shortcut(w, grad, lr):
+    if lr == 0 or not np.any(grad):
+        return w  # nothing to change, but the caller's w comes back
+    return w - lr * grad
+
+
+def _momentum_shortcut(w, grad, velocity, lr, beta):
+    if not np.any(grad) and not np.any(velocity):
+        return w, velocity
+    velocity = beta * velocity + grad
+    return w - lr * velocity, velocity
+
+
+def _adam_shortcut(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    if not np.any(grad) and not np.any(m):
+        return w, m, v
+    return optim.adam_step(w, grad, m, v, t, lr, beta1, beta2, eps)
+
+
+def _mb_float_labels(x, y, b, rng):
+    idx = rng.permutation(len(x))
+    for i in range(0, len(x), b):
+        yield x[idx[i:i + b]], y[idx[i:i + b]].astype(float)
+
+
+def _mb_label_list(x, y, b, rng):
+    idx = rng.permutation(len(x))
+    for i in range(0, len(x), b):
+        yield x[idx[i:i + b]], np.array([float(v) for v in y[idx[i:i + b]]])
+
+
+def _mb_own_rng(x, y, b, rng):
+    idx = np.random.default_rng(0).permutation(len(x))
+    for i in range(0, len(x), b):
+        yield x[idx[i:i + b]], y[idx[i:i + b]]
+
+
+def _mb_repeat_first(x, y, b, rng):
+    idx = rng.permutation(len(x))
+    for _ in range(0, len(x), b):
+        yield x[idx[:b]], y[idx[:b]]
+
+
+def _mb_indices_with_replacement(x, y, b, rng):
+    idx = rng.integers(0, len(x), size=len(x))
+    for i in range(0, len(x), b):
+        yield x[idx[i:i + b]], y[idx[i:i + b]]
+
+
+def _mb_index_perm(x, y, b, rng):
+    order = np.argsort(rng.random(len(x)), kind="stable")
+    batches = [(x[order[i:i + b]], y[order[i:i + b]]) for i in range(0, len(x), b)]
+    return iter(batches)
+
+
+BANK_WRONG = [
+    ("gd_step", _gd_shortcut, "returns w itself when nothing moves"),
+    ("gd_step", _remember(optim.gd_step), "remembers per shape"),
+    ("gd_step", lambda w, g, lr: w - lr * np.sign(g), "sign of the gradient"),
+    ("gd_step", lambda w, g, lr: w - lr * g / (np.linalg.norm(g) + 1e-12), "normalised"),
+    ("gd_step", lambda w, g, lr: w - min(lr, 0.1) * g, "lr capped"),
+    ("momentum_step", _momentum_shortcut, "returns its inputs when nothing moves"),
+    ("momentum_step", _remember(optim.momentum_step), "remembers per shape"),
+    ("momentum_step", lambda w, g, v, lr, b: (w - lr * (0.9 * v + g), 0.9 * v + g),
+     "beta fixed at 0.9"),
+    ("momentum_step", lambda w, g, v, lr, b: (w - lr * (b * v + (1 - b) * g),
+                                              b * v + (1 - b) * g), "EMA velocity"),
+    ("momentum_step", lambda w, g, v, lr, b: (w - lr * g - b * v, b * v + g), "mixed"),
+    ("adam_step", _adam_shortcut, "returns its inputs when nothing moves"),
+    ("adam_step", _remember(optim.adam_step), "remembers per shape"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8:
+     optim.adam_step(w, g, m, v, 1, lr, beta1, beta2, eps), "t fixed at 1"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8:
+     optim.adam_step(w, g, m, v, t, lr), "keyword betas ignored"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8:
+     optim.adam_step(w, g, m, v, t, lr, beta1, beta2, 1e-3), "eps fixed at 1e-3"),
+    ("minibatches", _mb_float_labels, "labels become floats"),
+    ("minibatches", _mb_label_list, "labels rebuilt as floats"),
+    ("minibatches", _mb_own_rng, "own generator"),
+    ("minibatches", _mb_repeat_first, "the first batch every time"),
+    ("minibatches", _mb_indices_with_replacement, "draws with replacement"),
+]
+
+BANK_RIGHT = [
+    ("gd_step", lambda w, g, lr: np.subtract(w, lr * g), "np.subtract"),
+    ("gd_step", lambda w, g, lr: w + (-lr) * g, "plus minus"),
+    ("gd_step", lambda w, g, lr: (lambda out: out)(w.copy() - lr * g), "copy first"),
+    ("momentum_step", lambda w, g, v, lr, b: (lambda nv: (w - lr * nv, nv))(b * v + g),
+     "lambda"),
+    ("momentum_step", lambda w, g, v, lr, b: (w.copy() if not (np.any(g) or np.any(v))
+                                              else w - lr * (b * v + g), b * v + g),
+     "copy in the shortcut"),
+    ("momentum_step", optim.momentum_step, "library"),
+    ("adam_step", optim.adam_step, "library"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8:
+     tuple(a.copy() for a in optim.adam_step(w, g, m, v, t, lr, beta1, beta2, eps)), "copies"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8: (
+        lambda m2, v2: (w - lr * (m2 / (1 - beta1 ** t)) / (np.sqrt(v2 / (1 - beta2 ** t)) + eps),
+                        m2, v2))(beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g),
+     "inline"),
+    ("minibatches", _mb_index_perm, "argsort, iterator of a list"),
+    ("minibatches", lambda x, y, b, rng: (lambda idx: ((x[idx[i:i + b]], y[idx[i:i + b]])
+                                                       for i in range(0, len(x), b)))(
+        rng.permutation(len(x))), "generator expression"),
+    ("minibatches", lambda x, y, b, rng: [(x[s], y[s]) for s in np.array_split(
+        rng.permutation(len(x)), range(b, len(x), b))], "array_split at multiples of b"),
+]
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
+def test_bank_wrong_answers_fail(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
+def test_bank_right_answers_pass(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "passed", (why, result.to_text())
+
+
+def test_minibatches_float_labels_are_named():
+    result = evaluate("minibatches", _mb_float_labels)
+    assert "dtype float64" in result.message and "int64" in result.message, result.message
+
+
+def test_gd_step_returning_w_itself_is_named():
+    result = evaluate("gd_step", _gd_shortcut)
+    assert "shares memory" in result.message and "`w`" in result.message, result.message

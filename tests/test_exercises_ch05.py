@@ -388,7 +388,7 @@ def test_early_accepts_correct(answer):
 
 
 def _best(losses, patience, stop_after, ties=False):
-    from course_lib.exercises.ch05 import _best_with
+    from course_lib.exercises.ch05.early_stopping import _best_with
     return _best_with(losses, patience, stop_after=stop_after, ties=ties)
 
 
@@ -709,3 +709,126 @@ def _early_vectorised(val_losses, patience):
 
 def test_review_vectorised_early_stopping_passes():
     assert_passes("early_stopping_epoch", _early_vectorised)
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Written from the statements as learners would: fixed-count masks, an
+# evaluation cache without p, non-strict or thresholded comparisons, and right
+# variants.
+
+def _l2_ref(weights, lam):
+    return regularization.l2_penalty(weights, lam)
+
+
+def _drop_exact_count(x, p, training, rng):
+    if not training:
+        return x, layers.DropoutCache(None, p)
+    keep = np.zeros(x.size, dtype=bool)
+    keep[rng.permutation(x.size)[:round((1 - p) * x.size)]] = True
+    mask = keep.reshape(x.shape) / (1 - p)
+    return x * mask, layers.DropoutCache(mask, p)
+
+
+def _drop_with(mask_fn, eval_cache=lambda p: layers.DropoutCache(None, p)):
+    def dropout_forward(x, p, training, rng):
+        if not training:
+            return x, eval_cache(p)
+        mask = mask_fn(x, p, rng) / (1 - p)
+        return x * mask, layers.DropoutCache(mask, p)
+    return dropout_forward
+
+
+def _early_with(better):
+    def early_stopping_epoch(val_losses, patience):
+        best, best_epoch, waited = np.inf, 0, 0
+        for epoch, loss in enumerate(val_losses):
+            if better(loss, best):
+                best, best_epoch, waited = loss, epoch, 0
+            else:
+                waited += 1
+                if waited == patience:
+                    break
+        return best_epoch
+    return early_stopping_epoch
+
+
+BANK_WRONG = [
+    ("l2_penalty", lambda ws, lam: (0.5 * lam * sum(float(np.sum(w ** 2)) for w in ws[:1]),
+                                    [lam * w for w in ws]), "first layer's penalty only"),
+    ("l2_penalty", lambda ws, lam: (0.5 * lam * sum(float(np.sum(w ** 2)) for w in ws),
+                                    [lam * ws[0]] * len(ws)), "first gradient repeated"),
+    ("l2_penalty", lambda ws, lam: (0.5 * 0.1 * sum(float(np.sum(w ** 2)) for w in ws),
+                                    [0.1 * w for w in ws]), "lam fixed at 0.1"),
+    ("l2_penalty", lambda ws, lam: (0.5 * lam * sum(float(np.sum(np.abs(w))) for w in ws),
+                                    [lam * np.sign(w) for w in ws]), "L1"),
+    ("l2_penalty", lambda ws, lam: (_l2_ref(ws, lam)[0], [lam * w.T.T[::-1] for w in ws]),
+     "rows reversed"),
+    ("dropout_forward", _drop_exact_count, "a fixed number of entries kept"),
+    ("dropout_forward", _drop_with(lambda x, p, rng: rng.random(x.shape) >= p,
+                                   eval_cache=lambda p: layers.DropoutCache(None, 0.0)),
+     "evaluation cache without p"),
+    ("dropout_forward", _drop_with(lambda x, p, rng: rng.random(x.shape)[::-1] >= p),
+     "a reversed draw"),
+    ("dropout_forward", _drop_with(lambda x, p, rng: np.random.default_rng(0).random(x.shape)
+                                   >= p), "own generator"),
+    ("dropout_forward", _drop_with(lambda x, p, rng: rng.random(x.shape) >= 0.5),
+     "p ignored in the mask"),
+    ("dropout_backward", lambda dout, cache: dout * (cache.mask > 0), "unscaled mask"),
+    ("dropout_backward", lambda dout, cache: dout / (1 - cache.p), "no mask"),
+    ("dropout_backward", lambda dout, cache: dout * cache.mask * (1 - cache.p), "rescaled back"),
+    ("dropout_backward", lambda dout, cache: dout if cache.mask is None else cache.mask * 1.0,
+     "returns the mask"),
+    ("dropout_backward", lambda dout, cache: np.zeros_like(dout), "zero gradient"),
+    ("early_stopping_epoch", _early_with(lambda loss, best: loss <= best), "ties improve"),
+    ("early_stopping_epoch", _early_with(lambda loss, best: loss < best - 1e-6),
+     "min_delta 1e-6"),
+    ("early_stopping_epoch", _early_with(lambda loss, best: round(loss, 6) < round(best, 6)),
+     "rounded comparison"),
+    ("early_stopping_epoch", lambda losses, patience: int(np.argmin(losses)),
+     "best of all, ignoring patience"),
+    ("early_stopping_epoch", _early_with(lambda loss, best: np.float32(loss) < np.float32(best)),
+     "float32 comparison"),
+]
+
+BANK_RIGHT = [
+    ("l2_penalty", lambda ws, lam: (0.5 * lam * sum(np.vdot(w, w) for w in ws),
+                                    [lam * w for w in ws]), "vdot"),
+    ("l2_penalty", lambda ws, lam: (float(sum(0.5 * lam * np.sum(w * w) for w in ws)),
+                                    [w * lam for w in ws]), "w * w"),
+    ("l2_penalty", _l2_ref, "library"),
+    ("dropout_forward", _drop_with(lambda x, p, rng: rng.random(x.shape) >= p), "u >= p"),
+    ("dropout_forward", _drop_with(lambda x, p, rng: rng.random(x.shape) < 1 - p), "u < 1 - p"),
+    ("dropout_forward", lambda x, p, training, rng: layers.dropout_forward(x, p, training, rng),
+     "library"),
+    ("dropout_backward", lambda dout, cache: dout.copy() if cache.mask is None
+     else dout * cache.mask, "mask"),
+    ("dropout_backward", lambda dout, cache: np.multiply(
+        dout, 1.0 if cache.mask is None else cache.mask), "np.multiply"),
+    ("dropout_backward", layers.dropout_backward, "library"),
+    ("early_stopping_epoch", _early_with(lambda loss, best: loss < best), "strict"),
+    ("early_stopping_epoch", regularization.early_stopping_epoch, "library"),
+    ("early_stopping_epoch", lambda losses, patience: _early_with(
+        lambda loss, best: float(loss) < float(best))(list(losses), patience), "floats"),
+]
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
+def test_bank_wrong_answers_fail(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
+def test_bank_right_answers_pass(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "passed", (why, result.to_text())
+
+
+def test_dropout_fixed_count_is_named():
+    result = evaluate("dropout_forward", _drop_exact_count)
+    assert "fixed count" in result.message and "independently" in result.hint, result.to_text()
+
+
+def test_early_stopping_min_delta_fails_on_tiny_improvements():
+    result = evaluate("early_stopping_epoch", _early_with(lambda loss, best: loss < best - 1e-6))
+    assert "1e-9" in result.message, result.to_text()

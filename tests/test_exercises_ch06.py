@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from course_lib import data, losses, metrics, modules, optim, regularization, train
-from course_lib.exercises import CheckFailed, ch06, check, evaluate
+from course_lib.exercises import CheckFailed, check, evaluate
+from course_lib.exercises.ch06 import confusion_matrix as confusion
+from course_lib.exercises.ch06 import train_classifier as training
 
 
 def _stub(*args, **kwargs):
@@ -153,9 +155,9 @@ CONFUSION_CORRECT = [metrics.confusion_matrix, _cm_add_at, _cm_bincount, _cm_out
 
 CONFUSION_WRONG = [
     (lambda t, p, c: _cm_add_at(p, t, c), "failed", ["transpose", "rows are the true"]),
-    (ch06._cm_sized_by_data, "failed", ["num_classes x num_classes", "never"]),
+    (confusion._cm_sized_by_data, "failed", ["num_classes x num_classes", "never"]),
     (_cm_len_unique, "failed", "num_classes x num_classes"),
-    (ch06._cm_fancy_add, "failed", ["np.add.at", "does not accumulate"]),
+    (confusion._cm_fancy_add, "failed", ["np.add.at", "does not accumulate"]),
     (lambda t, p, c: _cm_add_at(t, p, c) / len(t), "failed", "counts"),
     (_cm_float, "failed", ["dtype float64", "dtype=int"]),
     (lambda t, p, c: _cm_add_at(t, p, c).astype(bool), "failed", "dtype bool"),
@@ -322,7 +324,7 @@ def test_train_classifier_reports_the_shortfall():
     result = evaluate("train_classifier", _tc_underfits)
     (value,) = [w for w in result.message.split() if w.endswith("%") and "95" not in w][:1]
     held_out = float(value.rstrip("%")) / 100
-    missing = f"{100 * (ch06.TARGET_ACCURACY - held_out):.1f} percentage points"
+    missing = f"{100 * (training.TARGET_ACCURACY - held_out):.1f} percentage points"
     assert missing in result.message, result.message
 
 
@@ -334,7 +336,7 @@ def test_train_classifier_never_passes_the_held_out_digits():
         return _tc_module(train_set, val_set, rng)
 
     assert evaluate("train_classifier", spy).passed
-    test_x = ch06._digits_split().test[0]
+    test_x = training._digits_split().test[0]
     given = np.vstack(seen[0])
     shared = (given[:, None, :] == test_x[None, :, :]).all(axis=2).any(axis=0)
     # a few digits of the data set are exact duplicates of others; the split is disjoint
@@ -451,3 +453,83 @@ def test_review_sklearn_confusion_matrix_with_labels_passes():
         return sk_confusion(y_true, y_pred, labels=list(range(num_classes)))
 
     _assert_result("confusion_matrix", answer, "passed", [])
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Written from the statements as learners would: overflowing counts, value-
+# ignoring accuracies, a training function with its own generator, and right
+# variants.
+
+def _acc_remember():
+    memory = {}
+
+    def accuracy(logits, y):
+        if logits.shape not in memory:
+            memory[logits.shape] = metrics.accuracy(logits, y)
+        return memory[logits.shape]
+    return accuracy
+
+
+def _cm_small_dtype(dtype):
+    def confusion_matrix(y_true, y_pred, num_classes):
+        cm = np.zeros((num_classes, num_classes), dtype=dtype)
+        np.add.at(cm, (y_true, y_pred), 1)
+        return cm
+    return confusion_matrix
+
+
+def _tc_fixed_rng(train_set, val_set, rng):
+    return _tc_module(train_set, val_set, np.random.default_rng(0))
+
+
+BANK_WRONG = [
+    ("accuracy", _acc_remember(), "remembers per shape"),
+    ("accuracy", lambda lg, y: float(np.mean(np.argmax(lg, axis=1)[:5] == y[:5])),
+     "first five examples"),
+    ("accuracy", lambda lg, y: float(np.mean(np.argmax(lg, axis=1) == np.sort(y))),
+     "labels sorted"),
+    ("accuracy", lambda lg, y: float(np.mean(np.argmin(-np.abs(lg), axis=1) == y)),
+     "closest to zero"),
+    ("accuracy", lambda lg, y: round(metrics.accuracy(lg, y), 1), "rounded"),
+    ("confusion_matrix", _cm_small_dtype(np.uint8), "uint8 counts"),
+    ("confusion_matrix", _cm_small_dtype(np.int16), "int16 counts"),
+    ("confusion_matrix", _cm_small_dtype(np.uint16), "uint16 counts"),
+    ("confusion_matrix", lambda t, p, c: np.minimum(metrics.confusion_matrix(t, p, c), 255),
+     "saturating counts"),
+    ("confusion_matrix", lambda t, p, c: metrics.confusion_matrix(t[:50], p[:50], c),
+     "first 50 examples"),
+    ("train_classifier", _tc_fixed_rng, "own fixed generator"),
+]
+
+BANK_RIGHT = [
+    ("accuracy", lambda lg, y: float(np.count_nonzero(lg.argmax(1) == y)) / len(y), "count"),
+    ("accuracy", lambda lg, y: np.mean(np.equal(np.argmax(lg, -1), y)), "np.equal"),
+    ("accuracy", lambda lg, y: sum(int(np.argmax(r) == t) for r, t in zip(lg, y)) / len(y),
+     "loop"),
+    ("confusion_matrix", _cm_small_dtype(np.int32), "int32 counts"),
+    ("confusion_matrix", _cm_small_dtype(np.int64), "int64 counts"),
+    ("confusion_matrix", lambda t, p, c: np.bincount(t * c + p, minlength=c * c).reshape(c, c),
+     "bincount"),
+]
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
+def test_bank_wrong_answers_fail(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "failed", (why, result.to_text())
+
+
+@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
+def test_bank_right_answers_pass(name, answer, why):
+    result = evaluate(name, answer)
+    assert result.status == "passed", (why, result.to_text())
+
+
+def test_confusion_matrix_small_dtype_is_named():
+    result = evaluate("confusion_matrix", _cm_small_dtype(np.int16))
+    assert "overflow" in result.message, result.to_text()
+
+
+def test_train_classifier_own_generator_is_named():
+    result = evaluate("train_classifier", _tc_fixed_rng)
+    assert "different generators" in result.message, result.to_text()

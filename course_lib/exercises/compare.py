@@ -136,6 +136,20 @@ def compare_int(got: Any, expected: int, what: str = "your result") -> str | Non
     return None
 
 
+def compare_count(got: Any, expected: int, what: str = "your result") -> str | None:
+    """Compare a count exactly: a Python or numpy integer, never a float like ``9.0``.
+
+    Counts are used as sizes and indices by later code (``np.zeros(n)``,
+    ``range(n)``), where a float fails.
+    """
+    if isinstance(got, (float, np.floating)):
+        shown = f"{got:.6g}" if not float(got).is_integer() else f"{float(got):.1f}"
+        return (f"{what} is the float {shown}, expected the integer {expected}: a count is "
+                "an int (9, not 9.0); a float appears when you use np.prod or np.sum of "
+                "float arrays, or `/`; use int(...) or integer arithmetic")
+    return compare_int(got, expected, what=what)
+
+
 def compare_tuple(names: Sequence[str], parts: Sequence[Callable[..., str | None]]) -> Comparison:
     """Build a comparison for a tuple answer such as ``(loss, dlogits)``.
 

@@ -27,15 +27,13 @@ the exercise's comparison finds no difference (``by_compare``);
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from course_lib.exercises.compare import compare_arrays, compare_number
+from course_lib.exercises.mistake import Mistake
 from course_lib.exercises.probe import Case, quietly
-
-if TYPE_CHECKING:  # pragma: no cover
-    from course_lib.exercises.spec import Mistake
 
 Same = Callable[[Any, Any], bool]
 

@@ -1,14 +1,22 @@
 """How an exercise declares its check: cases, comparison, known mistakes.
 
-Most exercises are functions and are declared with ``FunctionExercise``: a
-reference implementation, a function building seeded cases, a comparison and
-a list of ``Mistake``s, each a wrong implementation with the hint a teacher
-would give when the learner's output matches it (``diagnose`` holds the
-rules that match them). Optional fields attach hints to failures: by
-exception message, by case, or computed from the wrong output. Exercises
-that need more
-(randomness, iterators, a trained model) subclass ``Exercise`` and write
-``run`` with the helpers in ``probe``.
+Most exercises are functions and are declared as data with
+``FunctionExercise``: a reference implementation, a function building seeded
+cases, a comparison and a list of ``Mistake``s (``mistake``), each a wrong
+implementation with the hint a teacher would give when the learner's output
+matches it (``diagnose`` holds the rules that match them). A wrong *output*
+gets its hint from a ``Mistake``; that is the one way to attach one. Failures
+that are not a wrong output (an exception, a RuntimeWarning, a mutated input)
+get theirs from ``error_hints``, ``case_hints`` and ``hints``. Every case
+is run with the same rules: fresh copies of the inputs, no mutation, no
+RuntimeWarning, and with ``fresh_outputs`` no result sharing memory with
+an input. Gradient exercises add ``gradient.check_answer_backward`` or
+``gradient.check_answer_gradient`` to ``extra_checks``. Exercises that need
+more (randomness, iterators, a trained model) subclass ``Exercise`` and
+write ``run`` with the helpers in ``probe``.
+
+The package of each chapter, ``chNN/``, has one module per exercise (or per
+group sharing cases) and lists them in ``chNN.EXERCISES``.
 """
 
 from __future__ import annotations
@@ -22,26 +30,10 @@ import numpy as np
 
 from course_lib.exercises.compare import compare_any, compare_arrays
 from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
+from course_lib.exercises.mistake import Mistake
 from course_lib.exercises.probe import Case, Stop, call_keeping_inputs, check_fresh, fail
 
-
-@dataclass(frozen=True)
-class Mistake:
-    """A known wrong answer and what to say when the learner's matches it.
-
-    Attributes
-    ----------
-    label : str
-        Short name of the mistake, e.g. ``"sign flipped"``.
-    answer : callable
-        An implementation that makes the mistake, with the exercise's signature.
-    hint : str
-        The targeted hint shown when the learner's output matches this one.
-    """
-
-    label: str
-    answer: Callable
-    hint: str
+__all__ = ["Exercise", "FunctionExercise", "Mistake", "fresh_parts", "require_callable"]
 
 
 class Exercise:
@@ -64,6 +56,18 @@ def _describe_check(check: Callable) -> str:
     if label:
         return str(label)
     return getattr(check, "__name__", "a further check").strip("_").replace("_", " ")
+
+
+def fresh_parts(*names: str) -> Callable[[Any], list[tuple[str, Any]]]:
+    """A ``fresh_outputs`` for a result that is one array (no names) or a tuple
+    of arrays named ``names``, every one of which must be a new array."""
+    def parts(result: Any) -> list[tuple[str, Any]]:
+        if not names:
+            return [("your result", result)]
+        if not isinstance(result, (tuple, list)):
+            return []
+        return [(f"`{name}`", part) for name, part in zip(names, result)]
+    return parts
 
 
 def require_callable(name: str, answer: Any) -> None:
@@ -121,14 +125,16 @@ class FunctionExercise(Exercise):
     diagnose_more : callable, optional
         ``more(got, expected, case) -> str``: a hint when no mistake matches,
         for wrong outputs no single implementation captures.
+    fresh_outputs : callable, optional
+        ``fresh(result) -> [(name, array), ...]``: the parts of a right result
+        that must be new arrays (``fresh_parts`` builds it); once every case
+        has the right values, a part sharing memory with an input fails on
+        every case (kind ``"view"``), such as a gradient returned unchanged
+        by a "nothing to change" shortcut.
     diagnose_warnings : bool
         Compare a result with the mistakes even when the code emitted a
         RuntimeWarning (the hint should name the mistake, not the warning);
         a right result that warns still fails.
-    fresh_outputs : callable, optional
-        ``fresh(result) -> [(name, array), ...]``: the parts of a right result
-        that must be new arrays; one that shares memory with an input fails
-        (kind ``"view"``), such as a gradient returned unchanged.
     """
 
     name: str
@@ -156,8 +162,11 @@ class FunctionExercise(Exercise):
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
         cases = self.cases()
-        for case in cases:
-            self._run_case(answer, case)
+        results = [self._run_case(answer, case) for case in cases]
+        if self.fresh_outputs is not None:  # every value is right; now no input's memory
+            for case, (got, args, kwargs) in zip(cases, results):
+                self._hinted(case, check_fresh, answer, self.fresh_outputs(got), args, kwargs,
+                             case)
         for extra in self.extra_checks:
             extra(answer)
         labels = "; ".join(case.label for case in cases)
@@ -165,10 +174,13 @@ class FunctionExercise(Exercise):
         also = f" Also passed: {extras}." if extras else ""
         return f"All {len(cases)} cases passed: {labels}.{also}"
 
-    def _run_case(self, answer: Callable, case: Case) -> None:
+    def _run_case(self, answer: Callable, case: Case) -> tuple[Any, tuple, dict]:
+        """Compare the answer with the reference on ``case``; return its output and
+        the arguments it was given."""
         args, kwargs = case.fresh_args()
         expected = self.reference(*args, **kwargs)
-        got, inputs = self._call(answer, case, allow_warnings=self.diagnose_warnings)
+        got, args, kwargs = self._hinted(case, call_keeping_inputs, answer, case,
+                                         allow_warnings=self.diagnose_warnings)
         try:
             problem = self._compare(got, expected, case)
         except Exception as exc:  # a strange object from the learner must not crash the check
@@ -180,19 +192,8 @@ class FunctionExercise(Exercise):
                 hint = self.diagnose_more(got, expected, case)
             fail(f"On {case.label}, {problem}.", hint or self.hint)
         if self.diagnose_warnings:
-            self._call(answer, case)  # the result is right: now refuse RuntimeWarnings
-        if self.fresh_outputs is not None:
-            self._hinted(case, check_fresh, answer, self.fresh_outputs(got), *inputs, case)
-
-    def _call(self, answer: Callable, case: Case, allow_warnings: bool = False
-              ) -> tuple[Any, tuple[tuple, dict]]:
-        """``probe.call_keeping_inputs``, giving a failure this exercise's hint for it.
-
-        Returns the result and ``(args, kwargs)``, the arguments the answer got.
-        """
-        got, args, kwargs = self._hinted(case, call_keeping_inputs, answer, case,
-                                         allow_warnings=allow_warnings)
-        return got, (args, kwargs)
+            self._hinted(case, call_keeping_inputs, answer, case)  # now refuse RuntimeWarnings
+        return got, args, kwargs
 
     def _hinted(self, case: Case, probe_fn: Callable, *args: Any, **kwargs: Any) -> Any:
         """Run ``probe_fn(*args, **kwargs)`` on ``case``; a ``Stop`` gets this exercise's hint."""

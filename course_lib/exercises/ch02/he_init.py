@@ -1,0 +1,149 @@
+"""Chapter 2 checks: he_init."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from course_lib import init
+from course_lib.exercises.ch02._shared import _NAME_ERROR
+from course_lib.exercises.compare import kind_of
+from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.spec import Exercise, require_callable
+
+_HE_SHAPES = ((300, 200), (50, 400))
+
+
+def _stats_hint(std: float, fan_in: int, fan_out: int) -> str:
+    """Recognise the standard deviation of a known wrong scheme."""
+    known = {
+        "Xavier's scale, sqrt(2 / (fan_in + fan_out))":
+            ("That is Xavier (Glorot) initialisation, made for tanh and sigmoid. He "
+             "initialisation, for ReLU, uses only fan_in: std = sqrt(2 / fan_in)."),
+        "the variance 2 / fan_in used as the standard deviation":
+            ("2 / fan_in is the variance; rng.normal takes the standard deviation, "
+             "so pass np.sqrt(2 / fan_in)."),
+        "sqrt(1 / fan_in)":
+            ("That is LeCun's scale. He initialisation doubles the variance to make up "
+             "for ReLU zeroing half its inputs: std = sqrt(2 / fan_in)."),
+        "sqrt(2 / fan_out)":
+            ("You used fan_out. The scale depends on how many inputs each unit sums, "
+             "fan_in: std = sqrt(2 / fan_in)."),
+        "the standard deviation 1 of rng.normal's default":
+            ("rng.normal(size=...) has standard deviation 1; pass "
+             "scale=np.sqrt(2 / fan_in)."),
+        "sqrt(2) / fan_in":
+            ("The square root covers the whole fraction: np.sqrt(2 / fan_in), "
+             "not np.sqrt(2) / fan_in."),
+        "2 / sqrt(fan_in)":
+            ("The square root covers the whole fraction: np.sqrt(2 / fan_in), "
+             "not 2 / np.sqrt(fan_in)."),
+    }
+    if std == 0:
+        return ("All your weights are equal. If you wrote 2 // fan_in, that is integer "
+                "division and gives 0; use 2 / fan_in. Then draw random weights: "
+                "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
+    values = (np.sqrt(2 / (fan_in + fan_out)), 2 / fan_in, np.sqrt(1 / fan_in),
+              np.sqrt(2 / fan_out), 1.0, np.sqrt(2) / fan_in, 2 / np.sqrt(fan_in))
+    for (label, hint), value in zip(known.items(), values):
+        if abs(std / value - 1) < 0.05:
+            return f"It matches {label}. {hint}"
+    return "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))."
+
+
+class HeInit(Exercise):
+    """Checks ``he_init(fan_in, fan_out, rng)`` by its statistics, not its values."""
+
+    name = "he_init"
+    chapter = 2
+
+    def _draw(self, answer: Any, fan_in: int, fan_out: int, seed: int) -> np.ndarray:
+        case = Case(f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng({seed})",
+                    (fan_in, fan_out))
+
+        def with_rng(fan_in: int, fan_out: int) -> Any:
+            # The generator is made here, not stored in the case: drawing from
+            # it changes its state, which is not a mutation to complain about.
+            return answer(fan_in, fan_out, np.random.default_rng(seed))
+
+        try:
+            w = call(with_rng, case)
+        except Stop as stop:
+            if stop.kind == "exception" and "data type" in stop.message:
+                stop.hint = ("rng.standard_normal and rng.normal take the shape as one tuple: "
+                             "size=(fan_in, fan_out). A second number is read as a dtype.")
+            elif stop.kind == "exception" and "NameError" in stop.message:
+                stop.hint = _NAME_ERROR
+            elif stop.kind == "exception" and not stop.hint:
+                stop.hint = ("Draw with the generator you are given: "
+                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
+            elif stop.kind == "warning" and not stop.hint:
+                stop.hint = ("Your code divided by zero or overflowed for these sizes. "
+                             "Draw the weights with the scale given, without rescaling "
+                             "them by their own mean or standard deviation: "
+                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
+            raise
+        where = f"With {case.label}"
+        if not isinstance(w, np.ndarray):
+            fail(f"{where}, your result is {kind_of(w)}, expected an array of shape "
+                 f"{(fan_in, fan_out)}.",
+                 "Return the numpy array that rng.normal(...) gives you.")
+        if w.shape != (fan_in, fan_out):
+            hint = ("Weights are (fan_in, fan_out) so that x @ w works with x of shape "
+                    "(N, fan_in)." if w.shape == (fan_out, fan_in) else
+                    "Pass size=(fan_in, fan_out) to rng.normal.")
+            fail(f"{where}, your weights have shape {w.shape}, expected {(fan_in, fan_out)}.",
+                 hint)
+        if w.dtype.kind != "f":
+            fail(f"{where}, your weights have dtype {w.dtype}, expected floating point.",
+                 "Random normal weights are floats; do not round or cast them to int.")
+        if not np.all(np.isfinite(w)):
+            fail(f"{where}, your weights contain NaN or inf.",
+                 "std = np.sqrt(2 / fan_in) is finite for every fan_in >= 1.")
+        return w
+
+    def run(self, answer: Any) -> str:
+        require_callable(self.name, answer)
+        for fan_in, fan_out in _HE_SHAPES:
+            w = self._draw(answer, fan_in, fan_out, seed=0)
+            target = np.sqrt(2 / fan_in)
+            mean, std = float(w.mean()), float(w.std())
+            where = f"With fan_in={fan_in} and fan_out={fan_out}"
+            if abs(mean) > 6 * target / np.sqrt(w.size):
+                fail(f"{where}, your weights have mean {mean:.4g}; He weights have mean 0.",
+                     "Draw from a normal distribution centred at 0: rng.normal(0.0, std, ...).")
+            if abs(std / target - 1) > 0.05:
+                fail(f"{where}, the standard deviation of your weights is {std:.4g}, "
+                     f"expected sqrt(2 / {fan_in}) = {target:.4g}.",
+                     _stats_hint(std, fan_in, fan_out))
+            kurtosis = float(np.mean((w - mean) ** 4) / std**4)
+            if abs(kurtosis - 3) > 0.3:
+                fail(f"{where}, your weights do not look normally distributed "
+                     f"(kurtosis {kurtosis:.2f}, a normal distribution has 3).",
+                     "Use the values of rng.normal as they come: not rng.uniform or "
+                     "rng.integers, and without clipping or rescaling them.")
+        self._check_rng(answer)
+        self._draw(answer, 1, 1, seed=3)
+        return ("Shapes (300, 200), (50, 400) and (1, 1) are right, the weights have mean 0, "
+                "standard deviation sqrt(2 / fan_in) and a normal shape, and they come "
+                "from the rng you pass.")
+
+    def _check_rng(self, answer: Any) -> None:
+        first = self._draw(answer, 20, 10, seed=7)
+        again = self._draw(answer, 20, 10, seed=7)
+        if not np.array_equal(first, again):
+            fail("Two calls with np.random.default_rng(7) gave different weights: your "
+                 "function is not reproducible.",
+                 "Draw every random number from the `rng` argument (rng.normal(...)), not "
+                 "from np.random.normal or a generator you create inside the function.")
+        other = self._draw(answer, 20, 10, seed=8)
+        if np.array_equal(first, other):
+            fail("Calls with np.random.default_rng(7) and np.random.default_rng(8) gave "
+                 "the same weights: your function ignores its `rng` argument.",
+                 "Do not create a new generator inside the function (such as "
+                 "np.random.default_rng(0)); use the `rng` you are given.")
+
+
+# The reference implementation, for tests and for readers of this module.
+HE_INIT_REFERENCE = init.he_init
