@@ -54,7 +54,8 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
     Returns
     -------
     IPython.display.HTML
-        The JavaScript player with every frame embedded as a PNG; plays once.
+        The JavaScript player with every frame embedded as a JPEG (a third to
+        a tenth of the size of PNG frames, so pages stay light); plays once.
 
     Raises
     ------
@@ -85,7 +86,8 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
     try:
         # Render everything, then check the size ourselves: past the limit
         # matplotlib drops frames with only a log message.
-        with plt.rc_context({"animation.embed_limit": max(limit_mb, 1.0) * 64}):
+        with plt.rc_context({"animation.embed_limit": max(limit_mb, 1.0) * 64,
+                             "animation.frame_format": "jpeg"}):
             animation = FuncAnimation(fig, update, frames=frames, interval=interval,
                                       repeat=False)
             html = animation.to_jshtml(default_mode="once")

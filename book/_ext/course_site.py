@@ -1,7 +1,12 @@
 """Small fixes that make the built site clean in a reader's browser.
 
-- Light mode by default: the theme otherwise logs "invalid theme mode" on a
-  reader's first visit (and the figures are drawn on white).
+- Dark mode follows the reader's system (``prefers-color-scheme``): the
+  default mode is "auto" (an empty default made the theme log "invalid theme
+  mode" on a reader's first visit).
+- The theme's icons in their light form: the theme's stylesheet already
+  draws Font Awesome icons with its web fonts (about 150 kB, fetched only when
+  used), so its 1.5 MB ``fontawesome.js``, which redraws the same icons as
+  SVG, is dropped from every page.
 - Each script once: sphinx-thebe registers its inline configuration twice,
   which is a JavaScript error ("THEBE_JS_URL has already been declared").
 - No third-party stylesheet in animations: matplotlib's ``to_jshtml`` links
@@ -27,7 +32,7 @@ _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _clean_page(app, pagename, templatename, context, doctree) -> None:
-    context["default_mode"] = "light"
+    context["default_mode"] = "auto"
     scripts = context.get("script_files")
     if scripts:
         seen, unique = set(), []
@@ -45,6 +50,20 @@ def _clean_page(app, pagename, templatename, context, doctree) -> None:
         context["body"] = _FONT_AWESOME_CDN.sub("", context["body"])
 
 
+_FONT_AWESOME_JS = re.compile(
+    r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def _drop_font_awesome_script(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = _FONT_AWESOME_JS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
 def _add_static_path(app) -> None:
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
@@ -53,5 +72,6 @@ def setup(app):
     app.connect("builder-inited", _add_static_path)
     app.add_css_file("course_site.css")
     app.connect("html-page-context", _clean_page, priority=900)
+    app.connect("build-finished", _drop_font_awesome_script)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
