@@ -4,8 +4,8 @@ The book is first built as a single HTML page (Jupyter Book's ``singlehtml``
 builder, from the same sources and the same execution cache as the website),
 then printed by headless Chromium (``page.pdf``, Chromium's print-to-PDF),
 with the math typeset by MathJax served from the ``django-static-mathjax``
-wheel, so nothing is fetched from the internet. Folded solutions and
-"Show code" cells are opened first: paper cannot be clicked.
+wheel, so nothing is fetched from the internet. Folded solutions are opened
+(paper cannot be clicked); folded plotting code stays out of the PDF.
 
 Usage::
 
@@ -28,7 +28,8 @@ PDF = ROOT / "book" / "_build" / "html" / "how-deep-learning-models-are-trained.
 
 #: Opens what the website folds, and keeps the page chrome off paper.
 PRINT_SETUP = """() => {
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('img[loading="lazy"]').forEach(i => { i.loading = 'eager'; });
+  document.querySelectorAll('details.course-solution').forEach(d => { d.open = true; });
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   const style = document.createElement('style');
   style.textContent = `
@@ -37,6 +38,7 @@ PRINT_SETUP = """() => {
     .bd-header-article, .headerlink { display: none !important; }
     .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
     details > summary { list-style: none; }
+    details.hide:not([open]) { display: none !important; }
     details.course-solution > summary .sd-summary-text::after { content: ":"; }
     figure, .cell_output img { break-inside: avoid; }
     div.cell_output .animation .anim-buttons, div.cell_output .anim-state,
@@ -77,7 +79,9 @@ def print_pdf(singlehtml: Path = SINGLEHTML, pdf: Path = PDF) -> Path:
 
     if not (singlehtml / "index.html").exists():
         raise SystemExit(f"{singlehtml}/index.html is missing: build the singlehtml book first")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    # Debian's chromium; GitHub's Ubuntu runners ship Google Chrome instead.
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    executable = next((shutil.which(n) for n in names if shutil.which(n)), None)
     if executable is None:
         raise SystemExit("Chromium is needed to print the PDF: apt-get install chromium")
     handler = functools.partial(_Quiet, directory=str(singlehtml))
@@ -98,6 +102,8 @@ def print_pdf(singlehtml: Path = SINGLEHTML, pdf: Path = PDF) -> Path:
             page.evaluate("() => MathJax.startup.promise")
             page.evaluate("() => document.fonts.ready")
             page.evaluate(PRINT_SETUP)
+            page.wait_for_function(  # the figures, now loaded eagerly
+                "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
             pdf.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(path=str(pdf), format="A4", print_background=True,
                      margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},

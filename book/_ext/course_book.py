@@ -14,7 +14,7 @@ generator (:func:`course_lib.authoring.book_version`):
   screen-reader friendly, no script) holding the solution without markers;
 - every image and animation gets a text alternative: the ``alt`` the author
   wrote in the cell metadata (``mystnb.image.alt``), else the figure's caption,
-  never a file name.
+  never a file name; an animation's frame slider is labelled for screen readers.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ def fold_solutions(app, doctree) -> None:
 
 
 _ANIMATION_IMG = re.compile(r'<img id="(_anim_img[0-9a-f]+)"')
+_ANIMATION_SLIDER = re.compile(r'<input id="_anim_slider[0-9a-f]+" type="range"')
 
 
 def _plain(text: str) -> str:
@@ -113,10 +114,28 @@ def add_text_alternatives(app, doctree, docname) -> None:
             if _ANIMATION_IMG.search(raw.astext()):
                 attribute = f' alt="{html.escape(alt)}"'
                 text = _ANIMATION_IMG.sub(lambda m, a=attribute: m.group(0) + a, raw.astext())
+                text = _ANIMATION_SLIDER.sub(
+                    lambda m: m.group(0) + ' aria-label="animation frame"', text)
                 raw.replace_self(nodes.raw(text, text, format=raw.get("format", "html")))
 
 
+def share_html_visitors(app) -> None:
+    """Let ``singlehtml`` (the PDF's build) draw every node ``html`` can.
+
+    Sphinx looks visitors up by builder name and falls back to the format
+    only when no extension registered any for that name; one extension does
+    for ``singlehtml``, which hides myst-nb's "Show code" nodes from it.
+    """
+    if app.builder.format != "html" or app.builder.name == "html":
+        return
+    handlers = app.registry.translation_handlers
+    own = handlers.setdefault(app.builder.name, {})
+    for node, visitors in handlers.get("html", {}).items():
+        own.setdefault(node, visitors)
+
+
 def setup(app):
+    app.connect("builder-inited", share_html_visitors)
     app.add_node(solution_details, html=(_visit_details, _depart_details))
     app.connect("doctree-read", fold_solutions)
     app.connect("doctree-resolved", add_text_alternatives)

@@ -138,7 +138,7 @@ def test_page_is_light_accessible_and_fits_a_phone(at_width, relative):
         v, transfer = at_width(relative, width)
         page = v.page
         page.screenshot(path=str(SCREENSHOTS / f"{relative.replace('/', '__')}.{width}.png"),
-                        full_page=True)
+                        full_page=True, timeout=240_000)  # long pages, busy machines
         v.settle()  # a full-page screenshot loads every lazy image: wait for them
         for src in page.evaluate("() => [...document.images].map(i => i.currentSrc || i.src)"):
             transfer.urls.add(src.split("#")[0])
