@@ -20,7 +20,7 @@ import shutil
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLEHTML = ROOT / "book" / "_build" / "singlehtml"
@@ -62,9 +62,13 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _route(route, base: str) -> None:
+def _route(route, base: str, singlehtml: Path) -> None:
     url = route.request.url
-    if url.startswith(base):
+    if url.startswith(base + "book/_images/"):
+        # The single page is book/intro.html (the root document's path), but
+        # Sphinx writes its images' addresses relative to the output root.
+        route.fulfill(path=str(singlehtml / "_images" / unquote(url[len(base + "book/_images/"):])))
+    elif url.startswith(base):
         route.continue_()
     elif "/mathjax@3/es5/" in url:
         relative = urlparse(url).path.split("/mathjax@3/es5/", 1)[1]
@@ -75,6 +79,7 @@ def _route(route, base: str) -> None:
 
 def print_pdf(singlehtml: Path = SINGLEHTML, pdf: Path = PDF) -> Path:
     """Print ``singlehtml/index.html`` to ``pdf`` with headless Chromium."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     if not (singlehtml / "index.html").exists():
@@ -94,7 +99,7 @@ def print_pdf(singlehtml: Path = SINGLEHTML, pdf: Path = PDF) -> Path:
                 executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1000, "height": 1400})
             page.set_default_timeout(240_000)
-            page.route("**/*", lambda route: _route(route, base))
+            page.route("**/*", lambda route: _route(route, base, singlehtml))
             page.emulate_media(media="print", color_scheme="light")
             page.goto(base + "index.html", wait_until="load")
             page.wait_for_function(
@@ -102,8 +107,12 @@ def print_pdf(singlehtml: Path = SINGLEHTML, pdf: Path = PDF) -> Path:
             page.evaluate("() => MathJax.startup.promise")
             page.evaluate("() => document.fonts.ready")
             page.evaluate(PRINT_SETUP)
-            page.wait_for_function(  # the figures, now loaded eagerly
-                "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            try:  # the figures, now loaded eagerly (animation players fill theirs by script)
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('img[src]:not([src=\"\"])')]"
+                    ".every(i => i.complete)", timeout=120_000)
+            except PlaywrightTimeout:
+                print("warning: some images had not loaded; printing anyway", file=sys.stderr)
             pdf.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(path=str(pdf), format="A4", print_background=True,
                      margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
