@@ -35,6 +35,8 @@ _FONT_AWESOME_CDN = re.compile(
 )
 
 
+_SOLUTION_TO = re.compile(r"(Solution to\s*(?:<[^>]+>\s*)*)Exercise ")
+
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
@@ -59,6 +61,9 @@ def _clean_page(app, pagename, templatename, context, doctree) -> None:
         # ARIA forbids (a list holds list items): keep the entries, drop the list role.
         body = body.replace('<div role="list" class="citation-list">',
                             '<div class="citation-list">')
+        # sphinx-exercise titles an answer "Solution to Exercise N.k" whatever
+        # the question is called: the book calls its questions "Question N.k".
+        body = _SOLUTION_TO.sub(r"\1Question ", body)
         if pagename == "py-modindex":  # the group toggles say what they do
             body = body.replace('alt="-"', 'alt="fold or unfold this group"')
         context["body"] = body
