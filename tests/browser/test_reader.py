@@ -186,8 +186,8 @@ def test_each_exercise_shows_the_stub_a_folded_solution_and_a_passing_check(at_w
     assert folds.count() == len(names) >= 1, (chapter, folds.count(), names)
     for k, name in enumerate(names):
         fold = folds.nth(k)
-        cell = fold.locator("xpath=ancestor::div[contains(@class, 'cell')][1]")
-        stub = cell.locator(".cell_input > div.highlight pre, .cell_input > .highlight pre").first
+        cell = fold.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cell ')][1]")
+        stub = cell.locator(".cell_input pre").first
         assert f"def {name}(" in stub.inner_text() or name in stub.inner_text(), name
         assert "raise NotImplementedError" in stub.inner_text(), f"{name}: no stub shown"
         code = fold.locator("pre")
