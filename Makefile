@@ -1,5 +1,6 @@
 # How Deep Learning Models Are Trained: the two set-up commands and friends.
-#   make book      build the website into book/_build/html
+#   make book      build the website into book/_build/html, and its PDF (when Chromium is there)
+#   make pdf       print the whole book to book/_build/html/<title>.pdf (offline, needs Chromium)
 #   make lite      build only the in-browser app (JupyterLite) into book/_build/html/lite
 #   make test      run every test: library, checkers, notebooks, book, browser
 #   make lab       open JupyterLab on chapters/
@@ -14,6 +15,9 @@ STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= 2
 BOOK_FLAGS := --config book/_config.yml --toc book/_toc.yml --path-output book
 NBVAL  := --nbval-lax --nbval-current-env
+# axe-core (the accessibility audit of the browser tests), from npm, pinned.
+AXE_VERSION := 4.10.3
+AXE    := .node/node_modules/axe-core/axe.min.js
 
 # One BLAS thread: the book's matrices are small, and with two processes on two
 # cores a multi-threaded BLAS was measured ~30x slower on small multiplies.
@@ -21,10 +25,11 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: book lite lite-test test lab chapters clean lint unit notebooks site benchmarks lock prerequisites
+.PHONY: book pdf lite lite-test test lab chapters clean lint unit notebooks site benchmarks lock prerequisites
 
-# The browser tests need Chromium, which PyPI does not have. `make test` looks
-# for it first, so a missing browser costs seconds, not a four-minute run.
+# The browser tests need Chromium, and axe-core comes from npm: neither is on
+# PyPI. `make test` looks for both first, so a missing one costs seconds, not a
+# four-minute run.
 CHROMIUM ?= $(firstword $(foreach name,chromium chromium-browser google-chrome google-chrome-stable,$(shell command -v $(name) 2>/dev/null)) \
   $(wildcard /Applications/Chromium.app/Contents/MacOS/Chromium))
 export CHROMIUM
@@ -38,10 +43,21 @@ $(STAMP): requirements.lock pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
+	@if [ -n "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory pdf; \
+	else echo "No Chromium, so no PDF of the book (the website is complete): install chromium, then make pdf."; fi
 	@echo "The book is built: open book/_build/html/index.html in a browser."
 
+# One HTML page of the whole book (same sources, same execution cache),
+# printed by headless Chromium with MathJax served locally.
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS) --builder singlehtml -W -n --keep-going
+	$(BIN)/python book/make_pdf.py
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .node axe-core@$(AXE_VERSION)
+
 # The chapters in the browser: JupyterLite with Pyodide, in book/_build/html/lite
-# (work in progress: not yet part of `make book`, see book/lite/README).
+# (work in progress: not yet part of `make book`).
 lite: $(STAMP)
 	$(BIN)/python book/lite/build.py
 
@@ -64,8 +80,10 @@ notebooks: $(STAMP)
 
 prerequisites:
 	@test -n "$(CHROMIUM)" || { echo "make test needs Chromium for the browser tests: 'sudo apt-get install chromium' (Debian/Ubuntu) or 'brew install --cask chromium' (macOS), or set CHROMIUM=/path/to/chromium."; exit 1; }
+	@command -v npm >/dev/null || { echo "make test needs npm (Node.js) to install axe-core for the accessibility tests: 'sudo apt-get install npm' (Debian/Ubuntu) or 'brew install node' (macOS)."; exit 1; }
+	@command -v pdftotext >/dev/null || { echo "make test needs pdftotext to check the PDF: 'sudo apt-get install poppler-utils' (Debian/Ubuntu) or 'brew install poppler' (macOS)."; exit 1; }
 
-site: prerequisites $(STAMP)
+site: prerequisites $(STAMP) $(AXE)
 	$(BIN)/pytest -m site -n $(JOBS)
 
 lab: $(STAMP)
@@ -91,4 +109,4 @@ lock:
 	@rm -rf .lock-venv build
 
 clean:
-	rm -rf book/_build $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf book/_build .node $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,17 +1,26 @@
-"""Generate the learner notebooks in ``chapters/`` from ``solutions/``.
+"""Generate every version of a chapter from its one source in ``solutions/``.
 
-``solutions/NN_name.ipynb`` is the single source of each chapter. In the
-learner version every solution block::
+``solutions/NN_name.ipynb`` is the single source of each chapter. Two
+versions are made from it:
 
-    ### BEGIN SOLUTION
-    ...
-    ### END SOLUTION
+- the **learner notebook** ``chapters/NN_name.ipynb`` (written to disk by
+  ``make chapters``): every solution block::
 
-becomes ``# YOUR CODE HERE`` and ``raise NotImplementedError`` at the same
-indentation, cells tagged ``solution-only`` are dropped, outputs are cleared,
-and every label defined in the solutions (``sec-``, ``eq-``, ``fig-``,
-``ex-``, ``tab-``) is renamed ``learn-...`` with the references to it, so the
-two versions can live in one Sphinx project without duplicate labels.
+      ### BEGIN SOLUTION
+      ...
+      ### END SOLUTION
+
+  becomes ``# YOUR CODE HERE`` and ``raise NotImplementedError`` at the same
+  indentation, cells tagged ``solution-only`` are dropped and outputs are
+  cleared;
+- the **book version** (:func:`book_version`, made in memory when the website
+  is built, never stored): the page of ``chapters/NN_name`` executes the
+  solutions, so each check shows what passing looks like, and shows the
+  learner's stub with the solution folded under it. Figure and animation
+  code is folded behind "Show code" unless the cell is tagged ``show-input``.
+
+Labels (``sec-``, ``eq-``, ``fig-``, ``ex-``, ``tab-``) are the same in every
+version: the website renders each chapter once.
 
 Usage::
 
@@ -34,7 +43,7 @@ END = "### END SOLUTION"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError")
 SOLUTION_ONLY = "solution-only"
 BACK_LINK = "back-link"
-LEARNER_PREFIX = "learn-"
+BOOK_KEY = "course_book"
 LABEL_PREFIXES = ("sec-", "eq-", "fig-", "ex-", "tab-")
 EXERCISE_KEY = "exercise"
 CHAPTER_KEY = "course_chapter"
@@ -117,41 +126,37 @@ def exercise_names(notebook: nbformat.NotebookNode) -> set[str]:
     }
 
 
+def solution_code(source: str) -> str:
+    """The cell's code as solved: the marker lines removed, the solution kept.
+
+    Parameters
+    ----------
+    source : str
+        A code cell's source with ``### BEGIN SOLUTION`` / ``### END SOLUTION``
+        blocks (checked as in :func:`strip_solutions`).
+    """
+    strip_solutions(source, "solution_code")  # the same marker checks
+    return "\n".join(line for line in source.split("\n")
+                     if line.strip() not in (BEGIN, END))
+
+
+def is_back_link(cell: nbformat.NotebookNode) -> bool:
+    """A link cell from the retired "Part II" of solved chapters (dropped everywhere)."""
+    return BACK_LINK in cell.get("metadata", {}).get("tags", [])
+
+
 def _defines(cell: nbformat.NotebookNode, label: str) -> bool:
     return cell.cell_type == "markdown" and f"({label})=" in cell.source
 
 
-def add_back_links(notebook: nbformat.NotebookNode) -> None:
-    """After each exercise heading in a solution notebook, keep a link back to Part I.
-
-    The link sits in its own markdown cell tagged ``solution-only`` and
-    ``back-link`` (so the learner version never shows it), and is rewritten
-    each time so it stays right.
-    """
-    names = exercise_names(notebook)
-    cells = [c for c in notebook.cells if BACK_LINK not in c.get("metadata", {}).get("tags", [])]
-    result = []
-    for cell in cells:
-        result.append(cell)
-        for name in sorted(names):
-            if _defines(cell, f"ex-{name}"):
-                link = nbformat.v4.new_markdown_cell(
-                    f"*This is the solution. {{ref}}`Back to the exercise <learn-ex-{name}>` "
-                    "in Part I.*")
-                link.metadata["tags"] = [SOLUTION_ONLY, BACK_LINK]
-                link["id"] = f"back-link-{name}"[:64].replace("_", "-")
-                result.append(link)
-    notebook.cells = result
-
-
-def add_solution_links(notebook: nbformat.NotebookNode, names: set[str]) -> None:
-    """In a learner notebook, point each exercise heading at its solution in Part II."""
+def add_solution_notes(notebook: nbformat.NotebookNode, names: set[str]) -> None:
+    """In a learner notebook, say under each exercise heading where its solution is."""
     for cell in notebook.cells:
         for name in sorted(names):
-            if _defines(cell, f"{LEARNER_PREFIX}ex-{name}"):
+            if _defines(cell, f"ex-{name}"):
                 cell.source = (cell.source.rstrip() + "\n\n"
-                               f"*Stuck? The worked solution is in Part II: "
-                               f"{{ref}}`solution to {name} <ex-{name}>`.*")
+                               "*Stuck? On this chapter's page in the book, a solution "
+                               "is folded under the exercise.*")
 
 
 def labels_defined(notebook: nbformat.NotebookNode) -> set[str]:
@@ -167,15 +172,6 @@ def labels_defined(notebook: nbformat.NotebookNode) -> set[str]:
     return found
 
 
-def rename_labels(text: str, labels: set[str]) -> str:
-    """Prefix every occurrence of a known label in ``text`` with ``learn-``."""
-    if not labels:
-        return text
-    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
-    return pattern.sub(lambda m: LEARNER_PREFIX + m.group(1), text)
-
-
 def check_label_names(labels: set[str], where: str) -> None:
     """Refuse labels without a known prefix (they could collide with prose)."""
     bad = sorted(label for label in labels if not label.startswith(LABEL_PREFIXES))
@@ -184,8 +180,18 @@ def check_label_names(labels: set[str], where: str) -> None:
                              f"got {bad}")
 
 
-def learner_version(notebook: nbformat.NotebookNode, name: str,
-                    labels: set[str]) -> nbformat.NotebookNode:
+def _kept_cells(notebook: nbformat.NotebookNode, name: str):
+    """``(where, cell)`` for each cell but the solution-only ones, markers checked."""
+    for index, cell in enumerate(notebook.cells):
+        if SOLUTION_ONLY in cell.get("metadata", {}).get("tags", []):
+            continue
+        where = f"{name}, cell {index} (id {cell.get('id', '?')})"
+        if cell.cell_type == "markdown" and (BEGIN in cell.source or END in cell.source):
+            raise AuthoringError(f"{where}: solution markers belong in code cells")
+        yield where, cell
+
+
+def learner_version(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """The learner notebook made from a solution notebook.
 
     Parameters
@@ -194,32 +200,66 @@ def learner_version(notebook: nbformat.NotebookNode, name: str,
         The solution notebook (not modified).
     name : str
         Its file name, for error messages.
-    labels : set of str
-        Labels defined across all solution notebooks, renamed here.
     """
     learner = copy.deepcopy(notebook)
     stamp(learner, Path(name).stem)
     cells = []
-    for index, cell in enumerate(learner.cells):
-        if SOLUTION_ONLY in cell.get("metadata", {}).get("tags", []):
-            continue
-        where = f"{name}, cell {index} (id {cell.get('id', '?')})"
+    for where, cell in _kept_cells(learner, name):
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, where)
             cell.outputs = []
             cell.execution_count = None
-            figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
-            if "name" in figure:
-                figure["name"] = rename_labels(figure["name"], labels)
-        elif cell.cell_type == "markdown":
-            if BEGIN in cell.source or END in cell.source:
-                raise AuthoringError(f"{where}: solution markers belong in code cells")
-            cell.source = rename_labels(cell.source, labels)
         cell.get("metadata", {}).pop("execution", None)
         cells.append(cell)
     learner.cells = cells
-    add_solution_links(learner, exercise_names(notebook))
+    add_solution_notes(learner, exercise_names(notebook))
     return learner
+
+
+def _draws_a_figure(cell: nbformat.NotebookNode) -> bool:
+    return ("figure" in cell.get("metadata", {}).get("mystnb", {})
+            or "animation_html(" in cell.source)
+
+
+def book_version(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The version of a chapter the website renders (and executes), made in memory.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        The solution notebook (not modified).
+    name : str
+        Its file name, for error messages.
+
+    Returns
+    -------
+    NotebookNode
+        The solution notebook without its solution-only cells. Each exercise
+        cell keeps its solved code, so the chapter executes as solved and the
+        checks show what passing looks like, and carries in its metadata
+        (key ``BOOK_KEY``) the ``stub`` the learner sees and the ``solution``
+        without markers: the website shows the stub with the solution folded
+        under it. Cells that draw a figure or an animation are tagged
+        ``hide-input`` (their code is folded behind "Show code") unless tagged
+        ``show-input``.
+    """
+    book = copy.deepcopy(notebook)
+    stamp(book, Path(name).stem)
+    cells = []
+    for where, cell in _kept_cells(book, name):
+        if cell.cell_type == "code":
+            if BEGIN in cell.source:
+                cell.metadata[BOOK_KEY] = {"stub": strip_solutions(cell.source, where),
+                                           "solution": solution_code(cell.source)}
+            tags = cell.metadata.setdefault("tags", [])
+            folded = {"show-input", "hide-input", "remove-input", "remove-cell", "hide-cell"}
+            if _draws_a_figure(cell) and not folded & set(tags):
+                tags.append("hide-input")
+            cell.outputs = []
+            cell.execution_count = None
+        cells.append(cell)
+    book.cells = cells
+    return book
 
 
 def clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -243,7 +283,7 @@ def normalise(path: Path) -> None:
     """Store a solution notebook clean: no outputs, no editor metadata."""
     notebook = nbformat.read(path, as_version=4)
     stamp(notebook, path.stem)
-    add_back_links(notebook)
+    notebook.cells = [cell for cell in notebook.cells if not is_back_link(cell)]
     text = render(clean(notebook))
     if path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
@@ -259,13 +299,10 @@ def generate(solutions: Path, chapters: Path) -> dict[Path, str]:
     """Map every learner notebook path to the text it should have."""
     sources = sorted(solutions.glob("[0-9][0-9]_*.ipynb"))
     notebooks = {path: nbformat.read(path, as_version=4) for path in sources}
-    labels: set[str] = set()
     for path, notebook in notebooks.items():
-        found = labels_defined(notebook)
-        check_label_names(found, path.name)
-        labels |= found
+        check_label_names(labels_defined(notebook), path.name)
     return {
-        chapters / path.name: render(clean(learner_version(notebook, path.name, labels)))
+        chapters / path.name: render(clean(learner_version(notebook, path.name)))
         for path, notebook in notebooks.items()
     }
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import ipywidgets
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import FuncAnimation, HTMLWriter
 from matplotlib.figure import Figure
 
 from course_lib.validation import check_positive, describe
@@ -54,7 +56,8 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
     Returns
     -------
     IPython.display.HTML
-        The JavaScript player with every frame embedded as a PNG; plays once.
+        The JavaScript player with every frame embedded as a JPEG (a third to
+        a tenth of the size of PNG frames, so pages stay light); plays once.
 
     Raises
     ------
@@ -66,7 +69,8 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
 
     Notes
     -----
-    ``FuncAnimation(fig, update, frames, interval).to_jshtml(default_mode="once")``.
+    ``FuncAnimation(fig, update, frames, interval).to_jshtml(default_mode="once")``,
+    with JPEG frames at quality ``FRAME_QUALITY``.
 
     Taught in chapter 4, section 'Descent in two dimensions: bowls and ravines'.
     """
@@ -85,10 +89,11 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
     try:
         # Render everything, then check the size ourselves: past the limit
         # matplotlib drops frames with only a log message.
-        with plt.rc_context({"animation.embed_limit": max(limit_mb, 1.0) * 64}):
+        with plt.rc_context({"animation.embed_limit": max(limit_mb, 1.0) * 64,
+                             "animation.frame_format": "jpeg"}):
             animation = FuncAnimation(fig, update, frames=frames, interval=interval,
                                       repeat=False)
-            html = animation.to_jshtml(default_mode="once")
+            html = _jshtml(animation, 1000 / interval)
     finally:
         plt.close(fig)
     size_mb = len(html) / 2**20
@@ -99,6 +104,20 @@ def animation_html(fig: Figure, update: Callable, frames: int | Iterable,
             "a smaller figure or a lower fig.dpi"
         )
     return HTML(html)
+
+
+#: JPEG quality of animation frames: plots stay crisp, pages stay light.
+FRAME_QUALITY = 65
+
+
+def _jshtml(animation: FuncAnimation, fps: float) -> str:
+    """``animation.to_jshtml(default_mode="once")`` with JPEG frames of ``FRAME_QUALITY``."""
+    with TemporaryDirectory() as tmpdir:
+        path = Path(tmpdir, "animation.html")
+        writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
+        animation.save(str(path), writer=writer,
+                       savefig_kwargs={"pil_kwargs": {"quality": FRAME_QUALITY}})
+        return path.read_text()
 
 
 def _draw_function(plot: Callable) -> Callable:

@@ -54,7 +54,7 @@ def test_bad_marker_layout_names_notebook_and_cell(source, problem):
     assert "07_demo.ipynb, cell 4" in str(info.value)
 
 
-def test_solution_only_cells_dropped_outputs_cleared_labels_renamed():
+def test_solution_only_cells_dropped_outputs_cleared_labels_kept():
     code = nbformat.v4.new_code_cell("x = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION")
     code.outputs = [nbformat.v4.new_output("stream", text="hello")]
     code.execution_count = 3
@@ -65,16 +65,14 @@ def test_solution_only_cells_dropped_outputs_cleared_labels_renamed():
         "(sec-ch9-intro)=\n## Intro\nSee {eq}`eq-ch9-a` and {numref}`fig-ch9-demo`.\n"
         "$$ a = b $$ (eq-ch9-a)\n")
     nb = notebook(text, code, secret)
-    labels = authoring.labels_defined(nb)
-    assert labels == {"sec-ch9-intro", "eq-ch9-a", "fig-ch9-demo"}
-    learner = learner_version(nb, "09_demo.ipynb", labels)
+    assert authoring.labels_defined(nb) == {"sec-ch9-intro", "eq-ch9-a", "fig-ch9-demo"}
+    learner = learner_version(nb, "09_demo.ipynb")
     assert len(learner.cells) == 2
     assert learner.cells[1].outputs == [] and learner.cells[1].execution_count is None
     assert "raise NotImplementedError" in learner.cells[1].source
-    assert learner.cells[1].metadata["mystnb"]["figure"]["name"] == "learn-fig-ch9-demo"
-    md = learner.cells[0].source
-    assert "(learn-sec-ch9-intro)=" in md and "{eq}`learn-eq-ch9-a`" in md
-    assert "$$ (learn-eq-ch9-a)" in md and "{numref}`learn-fig-ch9-demo`" in md
+    assert "y = 2" not in learner.cells[1].source
+    assert learner.cells[1].metadata["mystnb"]["figure"]["name"] == "fig-ch9-demo"
+    assert learner.cells[0].source == text.source, "one label scheme: labels are kept"
     assert nb.cells[1].outputs, "the solution notebook itself must not be modified"
 
 
@@ -87,21 +85,64 @@ def test_labels_without_known_prefix_are_refused():
 def test_markers_in_markdown_are_refused():
     nb = notebook(nbformat.v4.new_markdown_cell("### BEGIN SOLUTION\nsecret\n### END SOLUTION"))
     with pytest.raises(AuthoringError, match="code cells"):
-        learner_version(nb, "x.ipynb", set())
+        learner_version(nb, "x.ipynb")
+    with pytest.raises(AuthoringError, match="code cells"):
+        authoring.book_version(nb, "x.ipynb")
 
 
-def test_exercises_link_to_their_solution_and_back():
+def exercise_notebook():
     heading = nbformat.v4.new_markdown_cell("(ex-double)=\n### Exercise: double")
+    back = nbformat.v4.new_markdown_cell("*Back to the exercise in Part I.*")
+    back.metadata["tags"] = ["solution-only", "back-link"]
     code = nbformat.v4.new_code_cell(
         "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION")
-    nb = notebook(heading, code)
-    authoring.add_back_links(nb)
-    authoring.add_back_links(nb)  # idempotent: one link, however often it runs
-    back = [c for c in nb.cells if authoring.BACK_LINK in c.metadata.get("tags", [])]
-    assert len(back) == 1 and "<learn-ex-double>" in back[0].source
-    assert nb.cells.index(back[0]) == 1, "the link follows the exercise heading"
-    learner = learner_version(nb, "09_demo.ipynb", authoring.labels_defined(nb))
-    assert not any(authoring.BACK_LINK in c.metadata.get("tags", []) for c in learner.cells)
-    assert "(learn-ex-double)=" in learner.cells[0].source
-    assert "{ref}`solution to double <ex-double>`" in learner.cells[0].source
+    plot = nbformat.v4.new_code_cell("plt.plot([1, 2])\nplt.show()")
+    plot.metadata["mystnb"] = {"figure": {"name": "fig-ch9-line", "caption": "A line."}}
+    shown = nbformat.v4.new_code_cell("plt.plot([1, 2])")
+    shown.metadata["mystnb"] = {"figure": {"name": "fig-ch9-shown", "caption": "Shown."}}
+    shown.metadata["tags"] = ["show-input"]
+    anim = nbformat.v4.new_code_cell("widgets.animation_html(fig, frame, frames=3)")
+    return notebook(heading, back, code, plot, shown, anim)
+
+
+def test_learner_exercise_says_where_the_solution_is():
+    learner = learner_version(exercise_notebook(), "09_demo.ipynb")
+    assert len(learner.cells) == 5, "the back link (solution-only) is dropped"
+    assert "(ex-double)=" in learner.cells[0].source
+    assert "a solution is folded under the exercise" in learner.cells[0].source
+    assert "Part II" not in learner.cells[0].source
     assert learner.cells[1].metadata[authoring.EXERCISE_KEY] == "double"
+    assert authoring.BOOK_KEY not in learner.cells[1].metadata
+
+
+def test_book_version_executes_the_solution_and_carries_stub_and_solution():
+    nb = exercise_notebook()
+    book = authoring.book_version(nb, "09_demo.ipynb")
+    assert [c.source for c in book.cells] == [
+        c.source for c in nb.cells if "solution-only" not in c.metadata.get("tags", [])]
+    exercise = book.cells[1]
+    assert exercise.metadata[authoring.EXERCISE_KEY] == "double"
+    views = exercise.metadata[authoring.BOOK_KEY]
+    assert views["stub"] == strip_solutions(exercise.source, "x")
+    assert views["solution"] == "def double(x):\n    return 2 * x"
+    assert "BEGIN" not in views["solution"] and "return 2 * x" not in views["stub"]
+    plot, shown, anim = book.cells[2:]
+    assert "hide-input" in plot.metadata["tags"], "figure code is folded"
+    assert shown.metadata["tags"] == ["show-input"], "unless the author shows it"
+    assert "hide-input" in anim.metadata["tags"], "animation code is folded"
+    assert "tags" not in nb.cells[3].metadata, "the source notebook is not modified"
+
+
+def test_solution_code_keeps_code_around_the_blocks():
+    source = "a = 1\n    ### BEGIN SOLUTION\n    b = 2\n    ### END SOLUTION\nc = 3"
+    assert authoring.solution_code(source) == "a = 1\n    b = 2\nc = 3"
+    with pytest.raises(AuthoringError, match="never closed"):
+        authoring.solution_code("### BEGIN SOLUTION\nb = 2")
+
+
+def test_normalising_drops_the_retired_back_links(tmp_path):
+    path = tmp_path / "09_demo.ipynb"
+    nbformat.write(exercise_notebook(), path)
+    authoring.normalise(path)
+    cells = nbformat.read(path, as_version=4).cells
+    assert len(cells) == 5 and not any(authoring.is_back_link(c) for c in cells)

@@ -35,7 +35,7 @@ def line_animation(frames, **kwargs):
 
 
 def embedded_frames(html):
-    return len(re.findall(r'frames\[\d+\] = "data:image/png', html))
+    return len(re.findall(r'frames\[\d+\] = "data:image/jpeg', html))
 
 
 def test_animation_html_embeds_every_frame_and_closes_the_figure():

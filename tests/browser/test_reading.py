@@ -17,7 +17,7 @@ pytestmark = pytest.mark.site
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 # The reading order of the table of contents (book/_toc.yml), front to back.
 ORDER = (["book/intro", "book/how_to_use", "book/notation"]
-         + [f"chapters/{c}" for c in CHAPTERS] + [f"solutions/{c}" for c in CHAPTERS]
+         + [f"chapters/{c}" for c in CHAPTERS]
          + ["book/math_refresher", "book/api", "book/bibliography"])
 
 
@@ -32,53 +32,9 @@ def in_view(page, selector: str) -> bool:
         " return r.top >= -2 && r.top < window.innerHeight / 2; }", selector)
 
 
-def exercises_on(page, prefix: str) -> list[str]:
-    """Names of the code exercises on a page: labels ``<prefix>ex-NAME`` on headings."""
-    return page.evaluate(
-        """(prefix) => [...document.querySelectorAll(`section > span[id^="${prefix}ex-"]`)]
-             .filter(s => s.nextElementSibling && /^H[2-4]$/.test(s.nextElementSibling.tagName))
-             .map(s => s.id.slice(prefix.length + 3))""", prefix)
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_each_exercise_links_to_its_solution_and_back(visit, chapter):
-    v = visit(f"chapters/{chapter}.html")
-    page = v.page
-    names = exercises_on(page, "learn-")
-    assert names, f"chapters/{chapter} has no exercise headings"
-    for name in names:  # ids are normalised (xor_weights -> xor-weights), link texts are not
-        link = page.locator(f'section:has(> span#learn-ex-{name}) a[href$="#ex-{name}"]')
-        assert link.count() == 1, f"exercise {name} has no 'Stuck? ... solution' link"
-        assert link.get_attribute("href") == f"../solutions/{chapter}.html#ex-{name}"
-        text = link.inner_text().replace("_", "-")
-        assert text == f"solution to {name}", (name, text)
-
-    # Click the last exercise's link: the solution page opens at that exercise...
-    name = names[-1]
-    page.locator(f'section:has(> span#learn-ex-{name}) a[href$="#ex-{name}"]').click()
-    page.wait_for_url(re.compile(rf"/solutions/{chapter}\.html#ex-{re.escape(name)}$"))
-    v.settle()
-    heading = page.locator(f"span#ex-{name} + h3, span#ex-{name} + h2, span#ex-{name} + h4")
-    assert heading.inner_text().startswith("Exercise"), heading.inner_text()
-    assert in_view(page, f"#ex-{name}"), "the solution page did not scroll to the exercise"
-    assert sorted(exercises_on(page, "")) == sorted(names), "Part II lacks some exercises"
-
-    # ...every solution links back, and the back link returns to the exercise.
-    for other in names:
-        back = page.locator(f'section:has(> span#ex-{other}) a',
-                            has_text="Back to the exercise")
-        assert back.count() == 1, f"solution {other} has no 'Back to the exercise' link"
-        assert back.get_attribute("href") == f"../chapters/{chapter}.html#learn-ex-{other}"
-    page.locator(f'section:has(> span#ex-{name}) a', has_text="Back to the exercise").click()
-    page.wait_for_url(re.compile(rf"/chapters/{chapter}\.html#learn-ex-{re.escape(name)}$"))
-    v.settle()
-    assert in_view(page, f"#learn-ex-{name}"), "the chapter did not scroll back to the exercise"
-
-
-@pytest.mark.parametrize("version", ["chapters", "solutions"])
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_opens_with_goals_and_ends_with_where_this_leads(visit, version, chapter):
-    page = visit(f"{version}/{chapter}.html").page
+def test_chapter_opens_with_goals_and_ends_with_where_this_leads(visit, chapter):
+    page = visit(f"chapters/{chapter}.html").page
     goals = page.locator("div.admonition-what-you-will-learn")
     assert goals.count() == 1, "no 'What you will learn' admonition"
     assert goals.locator(".admonition-title").inner_text().strip() == "What you will learn"
@@ -95,20 +51,17 @@ def test_chapter_opens_with_goals_and_ends_with_where_this_leads(visit, version,
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS[:-1])
-def test_where_this_leads_links_to_the_next_chapter_in_the_same_part(visit, chapter):
-    for version in ("chapters", "solutions"):
-        v = visit(f"{version}/{chapter}.html")
-        page = v.page
-        following = CHAPTERS[CHAPTERS.index(chapter) + 1]
-        link = page.locator(f'section#where-this-leads a[href="{following}.html"]')
-        assert link.count() >= 1, (
-            f"{version}/{chapter}: 'Where this leads' has no link to {following}")
-        link.first.click()
-        page.wait_for_url(re.compile(rf"/{version}/{following}\.html$"))
-        v.settle()
-        title = page.locator("article h1").first.inner_text()
-        if version == "chapters":  # Part I is numbered
-            assert title.startswith(f"{number_of(following)}. "), title
+def test_where_this_leads_links_to_the_next_chapter(visit, chapter):
+    v = visit(f"chapters/{chapter}.html")
+    page = v.page
+    following = CHAPTERS[CHAPTERS.index(chapter) + 1]
+    link = page.locator(f'section#where-this-leads a[href="{following}.html"]')
+    assert link.count() >= 1, f"chapters/{chapter}: 'Where this leads' has no link to {following}"
+    link.first.click()
+    page.wait_for_url(re.compile(rf"/chapters/{following}\.html$"))
+    v.settle()
+    title = page.locator("article h1").first.inner_text()
+    assert title.startswith(f"{number_of(following)}. "), title
 
 
 @pytest.mark.parametrize("index", range(len(ORDER)))

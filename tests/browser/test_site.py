@@ -70,18 +70,16 @@ def check_internal_links(page, site_url: str, relative: str) -> None:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_shows_figures_and_a_solution_opens(visit, chapter):
-    for version in ("chapters", "solutions"):
-        v = visit(f"{version}/{chapter}.html")
-        page = v.page
-        figures = page.locator("figure img, div.cell_output img")
-        assert figures.count() >= 1, f"{version}/{chapter} shows no figure"
-        solution = page.locator("div.solution.dropdown").first
-        assert solution.count() == 1, f"{version}/{chapter} has no folded solution"
-        body = solution.locator(".admonition-title ~ *").first
-        assert not body.is_visible(), "the solution should start folded"
-        solution.locator(".admonition-title").click()
-        body.wait_for(state="visible")
+def test_chapter_shows_figures_and_a_question_answer_opens(visit, chapter):
+    page = visit(f"chapters/{chapter}.html").page
+    figures = page.locator("figure img, div.cell_output img")
+    assert figures.count() >= 1, f"chapters/{chapter} shows no figure"
+    solution = page.locator("div.solution.dropdown").first
+    assert solution.count() == 1, f"chapters/{chapter} has no folded answer"
+    body = solution.locator(".admonition-title ~ *").first
+    assert not body.is_visible(), "the answer should start folded"
+    solution.locator(".admonition-title").click()
+    body.wait_for(state="visible")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -101,9 +99,17 @@ def test_launch_and_download_links_point_at_the_learner_notebook(visit, site_url
         assert b'"cells"' in response.read()
 
 
-def test_search_finds_backpropagation(visit):
+def test_search_finds_each_section_once(visit):
     v = visit("search.html?q=backpropagation")
     results = v.page.locator("#search-results li")
     results.first.wait_for()
+    v.page.wait_for_function(  # the search has finished when it reports its count
+        "() => /found \\d+ page/i.test(document.querySelector('#search-results p')?.innerText"
+        " || '')")
     assert results.count() >= 1
     assert any("backpropagation" in t.lower() for t in results.all_inner_texts())
+    links = v.page.locator("#search-results li > a").evaluate_all(
+        "as => as.map(a => new URL(a.href).pathname)")
+    assert len(links) == len(set(links)), f"a page is found twice: {sorted(links)}"
+    assert not [u for u in links if "/solutions/" in u], f"solved copies found: {links}"
+    assert any(u.endswith("chapters/03_backpropagation.html") for u in links), links
