@@ -7,6 +7,7 @@ import pytest
 import scipy.special
 
 from course_lib.exercises import CheckFailed, check, evaluate
+from tests.exercise_bank import bank_tests
 
 
 def _stub(*args, **kwargs):
@@ -659,13 +660,4 @@ BANK_RIGHT = [
 ]
 
 
-@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
-def test_bank_wrong_answers_fail(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "failed", (why, result.to_text())
-
-
-@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
-def test_bank_right_answers_pass(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "passed", (why, result.to_text())
+test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)

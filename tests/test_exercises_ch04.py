@@ -12,6 +12,7 @@ import pytest
 
 from course_lib import gradcheck, optim, surfaces
 from course_lib.exercises import CheckFailed, check, evaluate
+from tests.exercise_bank import bank_tests
 
 
 def _stub(*args, **kwargs):
@@ -771,16 +772,7 @@ BANK_RIGHT = [
 ]
 
 
-@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
-def test_bank_wrong_answers_fail(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "failed", (why, result.to_text())
-
-
-@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
-def test_bank_right_answers_pass(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "passed", (why, result.to_text())
+test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 
 def test_minibatches_float_labels_are_named():

@@ -10,6 +10,7 @@ import pytest
 
 from course_lib import layers, regularization
 from course_lib.exercises import CheckFailed, check, evaluate, names
+from tests.exercise_bank import bank_tests
 
 NAMES = ("l2_penalty", "dropout_forward", "dropout_backward", "early_stopping_epoch")
 
@@ -812,16 +813,7 @@ BANK_RIGHT = [
 ]
 
 
-@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
-def test_bank_wrong_answers_fail(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "failed", (why, result.to_text())
-
-
-@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
-def test_bank_right_answers_pass(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "passed", (why, result.to_text())
+test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 
 def test_dropout_fixed_count_is_named():

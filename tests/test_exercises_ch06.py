@@ -9,6 +9,7 @@ from course_lib import data, losses, metrics, modules, optim, regularization, tr
 from course_lib.exercises import CheckFailed, check, evaluate
 from course_lib.exercises.ch06 import confusion_matrix as confusion
 from course_lib.exercises.ch06 import train_classifier as training
+from tests.exercise_bank import bank_tests
 
 
 def _stub(*args, **kwargs):
@@ -513,16 +514,7 @@ BANK_RIGHT = [
 ]
 
 
-@pytest.mark.parametrize("name, answer, why", BANK_WRONG, ids=[w for _, _, w in BANK_WRONG])
-def test_bank_wrong_answers_fail(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "failed", (why, result.to_text())
-
-
-@pytest.mark.parametrize("name, answer, why", BANK_RIGHT, ids=[w for _, _, w in BANK_RIGHT])
-def test_bank_right_answers_pass(name, answer, why):
-    result = evaluate(name, answer)
-    assert result.status == "passed", (why, result.to_text())
+test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 
 def test_confusion_matrix_small_dtype_is_named():
