@@ -99,6 +99,9 @@ def test_launch_and_download_links_point_at_the_learner_notebook(visit, site_url
         assert b'"cells"' in response.read()
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "known defect (issue 18): Sphinx 7.4 lists a chapter's own top heading as a second "
+    "result, '3. Backpropagation > Backpropagation', with the page's address"))
 def test_search_finds_each_section_once(visit):
     v = visit("search.html?q=backpropagation")
     results = v.page.locator("#search-results li")
