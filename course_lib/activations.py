@@ -9,13 +9,36 @@ becomes float64.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 
-from course_lib.validation import as_array, check_positive
+from course_lib.validation import as_array, check_positive, checked
+
+# Argument checks, kept apart from the math by ``@checked``: each takes the
+# arguments and returns them converted. ``f.unchecked`` is the math alone.
 
 
+def _check_array(name: str) -> Callable:
+    """The check of a function of one array argument called ``name``."""
+    def check(value: object) -> tuple[np.ndarray]:
+        return (as_array(value, name),)
+    return check
+
+
+def _check_slope(name: str) -> Callable:
+    """The check of ``f(<name>, slope=0.01)``, the leaky ReLU's arguments."""
+    def check(value: object, slope: object = 0.01) -> tuple[np.ndarray, float]:
+        return as_array(value, name), check_positive(slope, "slope", allow_zero=True)
+    return check
+
+
+def _check_logits(z: object) -> tuple[np.ndarray]:
+    return (as_array(z, "z", ndim=2),)
+
+
+@checked(_check_array("z"))
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """Logistic sigmoid, computed without overflow for large ``abs(z)``.
 
@@ -42,9 +65,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 1, section 'Activation functions'.
     """
-    return _sigmoid(as_array(z, "z"))
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
+@checked(_check_array("z"))
 def relu(z: np.ndarray) -> np.ndarray:
     """Rectified linear unit, ``max(0, z)`` elementwise.
 
@@ -63,9 +88,10 @@ def relu(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 1, section 'Activation functions'.
     """
-    return _relu(as_array(z, "z"))
+    return np.maximum(z, 0)
 
 
+@checked(_check_array("z"))
 def tanh(z: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent elementwise, values in [-1, 1].
 
@@ -79,9 +105,10 @@ def tanh(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 1, section 'Activation functions'.
     """
-    return np.tanh(as_array(z, "z"))
+    return np.tanh(z)
 
 
+@checked(_check_slope("z"))
 def leaky_relu(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
     """Leaky ReLU: ``z`` where positive, ``slope * z`` elsewhere.
 
@@ -102,10 +129,10 @@ def leaky_relu(z: np.ndarray, slope: float = 0.01) -> np.ndarray:
 
     Taught in chapter 1, section 'Activation functions'.
     """
-    z = as_array(z, "z")
-    return _leaky_relu(z, check_positive(slope, "slope", allow_zero=True))
+    return np.where(z > 0, z, slope * z)
 
 
+@checked(_check_logits)
 def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of logits, stable for large values.
 
@@ -133,11 +160,11 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 2, section 'Softmax and the log-sum-exp trick'.
     """
-    z = as_array(z, "z", ndim=2)
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
+@checked(_check_logits)
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise log of the softmax, computed without taking ``log(0)``.
 
@@ -161,7 +188,8 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
     Taught in chapter 2, section 'Softmax and the log-sum-exp trick'.
     """
-    return _log_softmax(as_array(z, "z", ndim=2))
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 # --------------------------------------------------------------------------
@@ -194,27 +222,22 @@ class LeakyReluCache(NamedTuple):
     slope: float
 
 
-def _check_dout(dout: object, like: np.ndarray) -> np.ndarray:
-    dout = as_array(dout, "dout")
-    _check_dout_shape(dout, like)
-    return dout
+def _check_backward(kind: type, field: str) -> Callable:
+    """The check of ``*_backward(dout, cache)``: ``cache`` must be a ``kind`` and
+    ``dout`` have the shape of ``cache.<field>``."""
+    def check(dout: object, cache: object) -> tuple[np.ndarray, object]:
+        if not isinstance(cache, kind):
+            raise TypeError(f"cache must be the {kind.__name__} returned by the forward "
+                            f"function, got {type(cache).__name__}")
+        dout, like = as_array(dout, "dout"), getattr(cache, field)
+        if dout.shape != like.shape:
+            raise ValueError(f"dout must have the shape of the forward output {like.shape}, "
+                             f"got {dout.shape}")
+        return dout, cache
+    return check
 
 
-def _check_dout_shape(dout: np.ndarray, like: np.ndarray) -> None:
-    if dout.shape != like.shape:
-        raise ValueError(
-            f"dout must have the shape of the forward output {like.shape}, got {dout.shape}"
-        )
-
-
-def _check_cache(cache: object, kind: type) -> None:
-    if not isinstance(cache, kind):
-        raise TypeError(
-            f"cache must be the {kind.__name__} returned by the forward function, "
-            f"got {type(cache).__name__}"
-        )
-
-
+@checked(_check_array("x"))
 def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
     """Sigmoid that also returns what its backward pass needs.
 
@@ -229,10 +252,11 @@ def sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    out = sigmoid(x)
+    out = sigmoid.unchecked(x)
     return out, SigmoidCache(out)
 
 
+@checked(_check_backward(SigmoidCache, "out"))
 def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     """Gradient of the loss with respect to the sigmoid's input.
 
@@ -253,10 +277,10 @@ def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    _check_cache(cache, SigmoidCache)
-    return _sigmoid_backward(_check_dout(dout, cache.out), cache)
+    return dout * cache.out * (1 - cache.out)
 
 
+@checked(_check_array("x"))
 def relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
     """ReLU that also returns what its backward pass needs.
 
@@ -278,9 +302,10 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    return _relu_forward(as_array(x, "x"))
+    return relu.unchecked(x), ReluCache(x)
 
 
+@checked(_check_backward(ReluCache, "x"))
 def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     """Gradient of the loss with respect to the ReLU's input.
 
@@ -307,71 +332,44 @@ def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    _check_cache(cache, ReluCache)
-    return _relu_backward(_check_dout(dout, cache.x), cache)
+    return dout * (cache.x > 0)
 
 
+@checked(_check_array("x"))
 def tanh_forward(x: np.ndarray) -> tuple[np.ndarray, TanhCache]:
-    """Tanh that also returns what its backward pass needs.
+    """Tanh that also returns what its backward pass needs, like ``sigmoid_forward``.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-
-    Returns
-    -------
-    out : numpy.ndarray, same shape as ``x``
-    cache : TanhCache
+    Returns ``(out, TanhCache(out))``, ``out`` of the shape of ``x``.
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    out = tanh(x)
+    out = np.tanh(x)
     return out, TanhCache(out)
 
 
+@checked(_check_backward(TanhCache, "out"))
 def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
-    """Gradient of the loss with respect to the tanh's input.
+    """Gradient of the loss with respect to the tanh's input, like ``sigmoid_backward``.
 
-    Parameters
-    ----------
-    dout : array_like, same shape as the forward output
-    cache : TanhCache
-
-    Returns
-    -------
-    dx : numpy.ndarray, same shape as ``dout``
-
-    Notes
-    -----
-    :math:`\\tanh'(x) = 1 - \\tanh(x)^2`.
+    :math:`\\tanh'(x) = 1 - \\tanh(x)^2`, so ``dx = dout * (1 - out**2)``.
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    _check_cache(cache, TanhCache)
-    return _tanh_backward(_check_dout(dout, cache.out), cache)
+    return dout * (1 - cache.out**2)
 
 
-def leaky_relu_forward(
-    x: np.ndarray, slope: float = 0.01
-) -> tuple[np.ndarray, LeakyReluCache]:
+@checked(_check_slope("x"))
+def leaky_relu_forward(x: np.ndarray, slope: float = 0.01) -> tuple[np.ndarray, LeakyReluCache]:
     """Leaky ReLU that also returns what its backward pass needs.
 
-    Parameters
-    ----------
-    x : array_like, any shape
-    slope : float, >= 0
-
-    Returns
-    -------
-    out : numpy.ndarray, same shape as ``x``
-    cache : LeakyReluCache
+    Returns ``(out, LeakyReluCache(x, slope))``, ``out`` of the shape of ``x``.
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    x = as_array(x, "x")
-    return _leaky_relu_forward(x, check_positive(slope, "slope", allow_zero=True))
+    return leaky_relu.unchecked(x, slope), LeakyReluCache(x, float(slope))
 
 
+@checked(_check_backward(LeakyReluCache, "x"))
 def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     """Gradient of the loss with respect to the leaky ReLU's input.
 
@@ -390,64 +388,4 @@ def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
 
     Taught in chapter 3, section 'Activations: ReLU and sigmoid'.
     """
-    _check_cache(cache, LeakyReluCache)
-    return _leaky_relu_backward(_check_dout(dout, cache.x), cache)
-
-
-# --------------------------------------------------------------------------
-# The computations themselves, without input checks. The public functions
-# above check their arguments and then call these; ``modules`` calls them
-# directly on arrays checked once where the batch entered the model.
-# --------------------------------------------------------------------------
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
-
-
-def _relu(z: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0).astype(z.dtype, copy=False)
-
-
-def _leaky_relu(z: np.ndarray, slope: float) -> np.ndarray:
-    return np.where(z > 0, z, slope * z).astype(z.dtype, copy=False)
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def _sigmoid_forward(x: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
-    out = _sigmoid(x)
-    return out, SigmoidCache(out)
-
-
-def _sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
-    return dout * cache.out * (1 - cache.out)
-
-
-def _relu_forward(x: np.ndarray) -> tuple[np.ndarray, ReluCache]:
-    return _relu(x), ReluCache(x)
-
-
-def _relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
-    return dout * (cache.x > 0)
-
-
-def _tanh_forward(x: np.ndarray) -> tuple[np.ndarray, TanhCache]:
-    out = np.tanh(x)
-    return out, TanhCache(out)
-
-
-def _tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
-    return dout * (1 - cache.out**2)
-
-
-def _leaky_relu_forward(x: np.ndarray, slope: float) -> tuple[np.ndarray, LeakyReluCache]:
-    return _leaky_relu(x, slope), LeakyReluCache(x, float(slope))
-
-
-def _leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
-    return np.where(cache.x > 0, dout, cache.slope * dout).astype(dout.dtype, copy=False)
+    return np.where(cache.x > 0, dout, cache.slope * dout)

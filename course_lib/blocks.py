@@ -3,6 +3,8 @@
 They follow ``course_lib.modules``: ``forward`` keeps a cache, ``backward``
 adds the parameter gradients into ``Parameter.grad`` and returns the
 gradient for the input; the math lives in ``course_lib.normalization``.
+Like the modules there, they work on arrays and check only shapes; the
+model's ``Sequential`` checks the batch where it enters.
 """
 
 from __future__ import annotations
@@ -11,15 +13,45 @@ import numpy as np
 
 from course_lib import normalization as norm
 from course_lib.modules import Module, Parameter, Sequential
-from course_lib.validation import as_array, check_positive, check_probability
+from course_lib.validation import check_positive, check_probability
 
 
-def _check_features(x: np.ndarray, num_features: int, owner: str) -> None:
-    if x.ndim != 2 or x.shape[1] != num_features:
-        raise ValueError(f"{owner}: x must have shape (N, {num_features}), got {x.shape}")
+class Normalization(Module):
+    """What ``BatchNorm1d`` and ``LayerNorm`` share: ``gamma``, ``beta`` and backward.
+
+    Parameters
+    ----------
+    num_features : int
+        D, the number of features of each example.
+    eps : float, > 0
+    backward_fn : callable
+        ``normalization.batchnorm_backward`` or ``layernorm_backward``.
+    """
+
+    def __init__(self, num_features: int, eps: float, backward_fn) -> None:
+        self.num_features = check_positive(num_features, "num_features", integer=True)
+        self.eps = check_positive(eps, "eps")
+        self.weight = Parameter(np.ones(self.num_features))
+        self.bias = Parameter(np.zeros(self.num_features))
+        self.backward_fn = backward_fn
+        self._cache = None
+
+    def _check_features(self, x: np.ndarray) -> None:
+        if x.ndim != 2 or x.shape[1] != self.num_features:
+            raise ValueError(f"{type(self).__name__}: x must have shape "
+                             f"(N, {self.num_features}), got {x.shape}")
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dx, dgamma, dbeta = self.backward_fn.unchecked(dout, self._cache_or_raise(self._cache))
+        self.weight.grad += dgamma
+        self.bias.grad += dbeta
+        return dx
+
+    def parameters(self) -> list[Parameter]:
+        return [self.weight, self.bias]
 
 
-class BatchNorm1d(Module):
+class BatchNorm1d(Normalization):
     """Batch normalization of (N, D) pre-activations, with running statistics.
 
     Parameters
@@ -61,54 +93,30 @@ class BatchNorm1d(Module):
     """
 
     def __init__(self, num_features: int, momentum: float = 0.1, eps: float = 1e-5) -> None:
-        super().__init__()
-        self.num_features = check_positive(num_features, "num_features", integer=True)
+        super().__init__(num_features, eps, norm.batchnorm_backward)
         self.momentum = check_probability(momentum, "momentum")
-        self.eps = check_positive(eps, "eps")
-        self.weight = Parameter(np.ones(self.num_features))
-        self.bias = Parameter(np.zeros(self.num_features))
         self.running_mean = np.zeros(self.num_features)
         self.running_var = np.ones(self.num_features)
-        self._cache: norm.BatchNormCache | None = None
-        self._batch_stats = True
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = as_array(x, "x")
-        _check_features(x, self.num_features, "BatchNorm1d")
-        gamma, beta = self.weight.value, self.bias.value
-        self._batch_stats = self.training
+        self._check_features(x)
         if self.training:
-            mean, var = norm._batch_stats(x)
+            mean, var = x.mean(axis=0), x.var(axis=0)
             m = self.momentum
             self.running_mean = (1 - m) * self.running_mean + m * mean
             self.running_var = (1 - m) * self.running_var + m * var
         else:
             mean, var = self.running_mean, self.running_var
-        out, self._cache = norm._batchnorm(x, mean, var, gamma, beta, self.eps)
+        gamma = self.weight.value
+        out, x_hat, std = norm.normalize(x, mean, var, gamma, self.bias.value, self.eps)
+        self._cache = norm.BatchNormCache(x_hat, gamma, std, batch_stats=self.training)
         return out
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        cache = self._cache_or_raise(self._cache)
-        dout = as_array(dout, "dout", ndim=2)
-        if dout.shape != cache.x_hat.shape:
-            raise ValueError(f"BatchNorm1d: dout must have shape {cache.x_hat.shape}, "
-                             f"got {dout.shape}")
-        if self._batch_stats:
-            dx, dgamma, dbeta = norm._normalized_backward(dout, *cache, axis=0)
-        else:
-            dx, dgamma, dbeta = norm._fixed_stats_backward(dout, cache)
-        self.weight.grad += dgamma
-        self.bias.grad += dbeta
-        return dx
-
-    def parameters(self) -> list[Parameter]:
-        return [self.weight, self.bias]
 
     def __repr__(self) -> str:
         return f"BatchNorm1d({self.num_features}, momentum={self.momentum})"
 
 
-class LayerNorm(Module):
+class LayerNorm(Normalization):
     """Layer normalization of each example over its D features.
 
     Parameters
@@ -136,28 +144,13 @@ class LayerNorm(Module):
     """
 
     def __init__(self, num_features: int, eps: float = 1e-5) -> None:
-        super().__init__()
-        self.num_features = check_positive(num_features, "num_features", integer=True)
-        self.eps = check_positive(eps, "eps")
-        self.weight = Parameter(np.ones(self.num_features))
-        self.bias = Parameter(np.zeros(self.num_features))
-        self._cache: norm.LayerNormCache | None = None
+        super().__init__(num_features, eps, norm.layernorm_backward)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = as_array(x, "x")
-        _check_features(x, self.num_features, "LayerNorm")
-        out, self._cache = norm._layernorm(x, self.weight.value, self.bias.value, self.eps)
+        self._check_features(x)
+        out, self._cache = norm.layernorm_forward.unchecked(x, self.weight.value,
+                                                            self.bias.value, self.eps)
         return out
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        cache = self._cache_or_raise(self._cache)
-        dx, dgamma, dbeta = norm.layernorm_backward(dout, cache)
-        self.weight.grad += dgamma
-        self.bias.grad += dbeta
-        return dx
-
-    def parameters(self) -> list[Parameter]:
-        return [self.weight, self.bias]
 
     def __repr__(self) -> str:
         return f"LayerNorm({self.num_features})"
@@ -190,13 +183,11 @@ class Residual(Module):
     """
 
     def __init__(self, *modules: Module) -> None:
-        super().__init__()
         if not modules:
             raise ValueError("Residual needs at least one module in its body, got none")
         self.body = Sequential(*modules)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        x = as_array(x, "x")
         out = self.body.forward(x)
         if out.shape != x.shape:
             raise ValueError(f"Residual: the body must keep the shape of its input "
@@ -204,25 +195,13 @@ class Residual(Module):
         return x + out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dout = as_array(dout, "dout")
         return dout + self.body.backward(dout)
-
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        out = self.body._forward(x)
-        if out.shape != x.shape:
-            raise ValueError(f"Residual: the body must keep the shape of its input "
-                             f"{x.shape}, got {out.shape}")
-        return x + out
-
-    def _backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        through_body = self.body._backward(dout, input_grad)
-        return dout + through_body if input_grad else None
 
     def parameters(self) -> list[Parameter]:
         return self.body.parameters()
 
     def train(self, mode: bool = True) -> Residual:
-        super().train(mode)
+        self.training = bool(mode)
         self.body.train(mode)
         return self
 

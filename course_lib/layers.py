@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib.validation import as_array, check_probability, check_rng
+from course_lib.validation import as_array, check_probability, check_rng, checked
 
 
 class LinearCache(NamedTuple):
@@ -32,8 +32,12 @@ class DropoutCache(NamedTuple):
     p: float
 
 
-def _check_linear_shapes(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
-    """Shapes only: no pass over the data, so cheap enough for every call."""
+def check_linear_shapes(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
+    """Raise a clear ``ValueError`` unless ``x @ w + b`` fits: x (N, D), w (D, M), b (M,).
+
+    Shapes only, no pass over the data: cheap enough for every call
+    (``modules.Linear`` makes it on every batch).
+    """
     if x.ndim != 2:
         raise ValueError(f"x must have 2 dimensions, got {x.ndim} (shape {x.shape})")
     if w.shape[0] != x.shape[1]:
@@ -47,6 +51,13 @@ def _check_linear_shapes(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
         )
 
 
+def _check_linear(x: object, w: object, b: object) -> tuple[np.ndarray, ...]:
+    x, w, b = as_array(x, "x", ndim=2), as_array(w, "w", ndim=2), as_array(b, "b", ndim=1)
+    check_linear_shapes(x, w, b)
+    return x, w, b
+
+
+@checked(_check_linear)
 def linear_forward(
     x: np.ndarray, w: np.ndarray, b: np.ndarray
 ) -> tuple[np.ndarray, LinearCache]:
@@ -80,16 +91,26 @@ def linear_forward(
 
     Taught in chapter 2, section 'The dense layer'.
     """
-    x = as_array(x, "x", ndim=2)
-    w = as_array(w, "w", ndim=2)
-    b = as_array(b, "b", ndim=1)
-    _check_linear_shapes(x, w, b)
-    return _linear_forward(x, w, b)
+    return x @ w + b, LinearCache(x, w, b)
 
 
+def _check_linear_backward(dout: object, cache: object, input_grad: bool = True) -> tuple:
+    if not isinstance(cache, LinearCache):
+        raise TypeError(
+            f"cache must be the LinearCache returned by linear_forward, got {type(cache).__name__}"
+        )
+    dout = as_array(dout, "dout", ndim=2)
+    expected = (cache.x.shape[0], cache.w.shape[1])
+    if dout.shape != expected:
+        raise ValueError(f"dout must have shape {expected} like the forward output, "
+                         f"got {dout.shape}")
+    return dout, cache, bool(input_grad)
+
+
+@checked(_check_linear_backward)
 def linear_backward(
-    dout: np.ndarray, cache: LinearCache
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dout: np.ndarray, cache: LinearCache, input_grad: bool = True
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of the loss with respect to the dense layer's inputs.
 
     Parameters
@@ -98,10 +119,14 @@ def linear_backward(
         Upstream gradient, dL/d(out).
     cache : LinearCache
         From ``linear_forward``.
+    input_grad : bool
+        ``False`` skips ``dx`` (returned as None): nobody needs it for the
+        first layer of a network, whose input is the data, and it is the
+        costliest product when D is large.
 
     Returns
     -------
-    dx : numpy.ndarray, shape (N, D)
+    dx : numpy.ndarray, shape (N, D), or None
     dw : numpy.ndarray, shape (D, M)
     db : numpy.ndarray, shape (M,)
 
@@ -113,25 +138,18 @@ def linear_backward(
 
     Taught in chapter 3, section 'The dense layer'.
     """
-    if not isinstance(cache, LinearCache):
-        raise TypeError(
-            f"cache must be the LinearCache returned by linear_forward, got {type(cache).__name__}"
-        )
-    dout = as_array(dout, "dout", ndim=2)
-    _check_dout_shape(dout, cache)
-    return _linear_backward(dout, cache)
+    x, w, _ = cache
+    dx = dout @ w.T if input_grad else None
+    return dx, x.T @ dout, dout.sum(axis=0)
 
 
-def _check_dout_shape(dout: np.ndarray, cache: LinearCache) -> None:
-    """Shapes only, like ``_check_linear_shapes``."""
-    if dout.ndim != 2:
-        raise ValueError(f"dout must have 2 dimensions, got {dout.ndim} (shape {dout.shape})")
-    expected = (cache.x.shape[0], cache.w.shape[1])
-    if dout.shape != expected:
-        raise ValueError(f"dout must have shape {expected} like the forward output, "
-                         f"got {dout.shape}")
+def _check_dropout(x: object, p: object, training: object, rng: object) -> tuple:
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training must be True or False, got {training!r}")
+    return as_array(x, "x"), check_probability(p, "p"), bool(training), check_rng(rng)
 
 
+@checked(_check_dropout)
 def dropout_forward(
     x: np.ndarray, p: float, training: bool, rng: np.random.Generator
 ) -> tuple[np.ndarray, DropoutCache]:
@@ -167,14 +185,25 @@ def dropout_forward(
 
     Taught in chapter 5, section 'Dropout'.
     """
-    x = as_array(x, "x")
-    p = check_probability(p, "p")
-    rng = check_rng(rng)
-    if not isinstance(training, (bool, np.bool_)):
-        raise TypeError(f"training must be True or False, got {training!r}")
-    return _dropout_forward(x, p, training, rng)
+    if not training:
+        return x, DropoutCache(None, p)
+    mask = ((rng.random(x.shape) >= p) / (1 - p)).astype(x.dtype, copy=False)
+    return x * mask, DropoutCache(mask, p)
 
 
+def _check_dropout_backward(dout: object, cache: object) -> tuple:
+    if not isinstance(cache, DropoutCache):
+        raise TypeError(f"cache must be the DropoutCache returned by dropout_forward, "
+                        f"got {type(cache).__name__}")
+    dout = as_array(dout, "dout")
+    if cache.mask is not None and dout.shape != cache.mask.shape:
+        raise ValueError(
+            f"dout must have the shape of the forward input {cache.mask.shape}, got {dout.shape}"
+        )
+    return dout, cache
+
+
+@checked(_check_dropout_backward)
 def dropout_backward(dout: np.ndarray, cache: DropoutCache) -> np.ndarray:
     """Gradient of the loss with respect to dropout's input.
 
@@ -195,60 +224,4 @@ def dropout_backward(dout: np.ndarray, cache: DropoutCache) -> np.ndarray:
 
     Taught in chapter 5, section 'Dropout'.
     """
-    if not isinstance(cache, DropoutCache):
-        raise TypeError(
-            f"cache must be the DropoutCache returned by dropout_forward, "
-            f"got {type(cache).__name__}"
-        )
-    dout = as_array(dout, "dout")
-    _check_dropout_dout(dout, cache)
-    return _dropout_backward(dout, cache)
-
-
-def _check_dropout_dout(dout: np.ndarray, cache: DropoutCache) -> None:
-    if cache.mask is not None and dout.shape != cache.mask.shape:
-        raise ValueError(
-            f"dout must have the shape of the forward input {cache.mask.shape}, got {dout.shape}"
-        )
-
-
-# --------------------------------------------------------------------------
-# The computations themselves, without input checks. The public functions
-# above check their arguments and then call these. ``modules`` calls them
-# directly on arrays that were checked once where the batch entered the
-# model, so a training step does not rescan every array for NaN.
-# --------------------------------------------------------------------------
-
-
-def _linear_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray
-                    ) -> tuple[np.ndarray, LinearCache]:
-    out = x @ w
-    if np.can_cast(b.dtype, out.dtype):
-        out += b  # in place: the same numbers as x @ w + b, one array fewer
-    else:
-        out = out + b  # a float64 b makes a float32 product float64, as x @ w + b does
-    return out, LinearCache(x, w, b)
-
-
-def _linear_backward(dout: np.ndarray, cache: LinearCache, input_grad: bool = True
-                     ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-    """As ``linear_backward``; ``input_grad=False`` skips dx (returned as None).
-
-    dx is the costliest product when D is large, and nobody needs it for the
-    first layer of a network: its input is the data, not a parameter.
-    """
-    x, w, _ = cache
-    dx = dout @ w.T if input_grad else None
-    return dx, x.T @ dout, dout.sum(axis=0)
-
-
-def _dropout_forward(x: np.ndarray, p: float, training: bool, rng: np.random.Generator
-                     ) -> tuple[np.ndarray, DropoutCache]:
-    if not training:
-        return x, DropoutCache(None, p)
-    mask = ((rng.random(x.shape) >= p) / (1 - p)).astype(x.dtype, copy=False)
-    return x * mask, DropoutCache(mask, p)
-
-
-def _dropout_backward(dout: np.ndarray, cache: DropoutCache) -> np.ndarray:
     return dout if cache.mask is None else dout * cache.mask

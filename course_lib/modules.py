@@ -5,21 +5,20 @@ calls the matching functional backward, adds parameter gradients into
 ``Parameter.grad`` (``+=``, like PyTorch, so call ``zero_grad`` between
 steps) and returns the gradient for its input. No math lives here.
 
-Checking inputs once. ``forward`` and ``backward`` of a single module check
-their arguments like the functions they wrap. Inside a ``Sequential`` every
-module's input is an array the module before it produced, so rescanning it
-for NaN and converting its dtype again only costs time (a fifth of a small
-model's training step). ``Sequential`` therefore checks the batch once,
-where it enters the model, and then calls each module's ``_forward`` /
-``_backward``: the same computation through the unchecked functions of
-``layers`` and ``activations``, keeping only the shape checks, which cost
-nothing. A module that does not define them (your own, say) falls back to
-its ``forward`` / ``backward``. Non-finite values that appear inside the
-model reach its output, where the loss function reports them.
+Checking inputs once. The functions of ``layers`` and ``activations`` check
+their arguments and then run their math, which stays reachable unchecked as
+``f.unchecked`` (see ``validation.checked``). A module's ``forward`` and
+``backward`` run that math on arrays, keeping only shape checks, which cost
+nothing: inside a model every module's input is an array the module before
+it produced, and rescanning it for NaN at every layer cost a fifth of a small
+model's training step. ``Sequential``, the model's entrance, checks the batch
+``x`` and the upstream gradient ``dout`` once. Non-finite values that appear
+inside the model reach its output, where the loss function reports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,11 +66,15 @@ class Parameter:
 class Module:
     """Base class: ``forward``, ``backward``, parameters and a training flag.
 
+    ``forward(x)`` computes the output for an array ``x`` and remembers what
+    ``backward`` needs; ``backward(dout)`` adds the parameter gradients into
+    their ``grad`` and returns the gradient for the input. ``module(x)`` is
+    ``module.forward(x)``.
+
     Taught in chapter 4, section 'Training the MLP end to end'.
     """
 
-    def __init__(self) -> None:
-        self.training = True
+    training = True
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Compute the output for a batch ``x`` and remember what backward needs."""
@@ -83,29 +86,6 @@ class Module:
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
-
-    # The fast path that Sequential and fit use: x or dout is an array that was
-    # already checked. ``input_grad=False`` means nobody needs the gradient for
-    # the input, so a module may skip it and return None. (So that a subclass
-    # can override forward and call super().forward, no public method here
-    # calls these two.)
-
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        return self.forward(x)
-
-    def _backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        return self.backward(dout)
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        # A subclass that redefines forward or backward (your own module, or a
-        # Linear that also prints something) runs its own method inside a
-        # Sequential too: it gets the fallbacks above instead of inheriting
-        # a fast path that would bypass what it wrote.
-        super().__init_subclass__(**kwargs)
-        if "forward" in vars(cls) and "_forward" not in vars(cls):
-            cls._forward = Module._forward
-        if "backward" in vars(cls) and "_backward" not in vars(cls):
-            cls._backward = Module._backward
 
     def parameters(self) -> list[Parameter]:
         """Every trainable ``Parameter`` of this module (none by default)."""
@@ -158,40 +138,26 @@ class Linear(Module):
 
     def __init__(self, in_features: int, out_features: int, rng: np.random.Generator,
                  init: str = "he") -> None:
-        super().__init__()
         self.in_features = check_positive(in_features, "in_features", integer=True)
         self.out_features = check_positive(out_features, "out_features", integer=True)
         check_choice(init, "init", INITS)
         self.weight = Parameter(init_weights(init, self.in_features, self.out_features,
                                              check_rng(rng)))
         self.bias = Parameter(np.zeros(self.out_features))
-        self._cache: layers.LinearCache | None = None
+        self._cache = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out, self._cache = layers.linear_forward(x, self.weight.value, self.bias.value)
+        layers.check_linear_shapes(x, self.weight.value, self.bias.value)
+        out, self._cache = layers.linear_forward.unchecked(x, self.weight.value, self.bias.value)
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, dw, db = layers.linear_backward(dout, self._cache_or_raise(self._cache))
-        self._accumulate(dw, db)
-        return dx
-
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        w, b = self.weight.value, self.bias.value
-        layers._check_linear_shapes(x, w, b)
-        out, self._cache = layers._linear_forward(x, w, b)
-        return out
-
-    def _backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+    def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """As ``Module.backward``; ``input_grad=False`` skips dx (see ``linear_backward``)."""
         cache = self._cache_or_raise(self._cache)
-        layers._check_dout_shape(dout, cache)
-        dx, dw, db = layers._linear_backward(dout, cache, input_grad)
-        self._accumulate(dw, db)
-        return dx
-
-    def _accumulate(self, dw: np.ndarray, db: np.ndarray) -> None:
+        dx, dw, db = layers.linear_backward.unchecked(dout, cache, input_grad)
         self.weight.grad += dw
         self.bias.grad += db
+        return dx
 
     def parameters(self) -> list[Parameter]:
         return [self.weight, self.bias]
@@ -200,62 +166,56 @@ class Linear(Module):
         return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
 
 
-class _Activation(Module):
-    """An elementwise activation wrapping a functional forward/backward pair."""
+class Activation(Module):
+    """An elementwise activation: the module over a forward/backward pair.
 
-    # (forward, backward) of the functional pair, checked and unchecked
-    _pair: tuple = ()
-    _kernels: tuple = ()
+    Parameters
+    ----------
+    forward_fn, backward_fn : callable
+        A pair of ``course_lib.activations``, e.g. ``relu_forward`` and
+        ``relu_backward``; the module runs their math (``.unchecked``).
+    """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, forward_fn: Callable, backward_fn: Callable) -> None:
+        self.forward_fn, self.backward_fn = forward_fn, backward_fn
         self._cache = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out, self._cache = self._pair[0](x)
+        out, self._cache = self.forward_fn.unchecked(x)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return self._pair[1](dout, self._cache_or_raise(self._cache))
-
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        out, self._cache = self._kernels[0](x)
-        return out
-
-    def _backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        cache = self._cache_or_raise(self._cache)
-        activations._check_dout_shape(dout, cache[0])
-        return self._kernels[1](dout, cache)
+        return self.backward_fn.unchecked(dout, self._cache_or_raise(self._cache))
 
 
-class ReLU(_Activation):
+class ReLU(Activation):
     """ReLU module over ``activations.relu_forward`` / ``relu_backward``.
 
     Taught in chapter 4, section 'Training the MLP end to end'.
     """
 
-    _pair = (activations.relu_forward, activations.relu_backward)
-    _kernels = (activations._relu_forward, activations._relu_backward)
+    def __init__(self) -> None:
+        super().__init__(activations.relu_forward, activations.relu_backward)
 
 
-class Sigmoid(_Activation):
+class Sigmoid(Activation):
     """Sigmoid module over ``activations.sigmoid_forward`` / ``sigmoid_backward``.
 
     Taught in chapter 4, section 'Training the MLP end to end'.
     """
 
-    _pair = (activations.sigmoid_forward, activations.sigmoid_backward)
-    _kernels = (activations._sigmoid_forward, activations._sigmoid_backward)
+    def __init__(self) -> None:
+        super().__init__(activations.sigmoid_forward, activations.sigmoid_backward)
 
 
-class Tanh(_Activation):
+class Tanh(Activation):
     """Tanh module over ``activations.tanh_forward`` / ``tanh_backward``.
 
     Taught in chapter 4, section 'Training the MLP end to end'.
     """
 
-    _pair = (activations.tanh_forward, activations.tanh_backward)
-    _kernels = (activations._tanh_forward, activations._tanh_backward)
+    def __init__(self) -> None:
+        super().__init__(activations.tanh_forward, activations.tanh_backward)
 
 
 class Dropout(Module):
@@ -272,26 +232,16 @@ class Dropout(Module):
     """
 
     def __init__(self, p: float, rng: np.random.Generator) -> None:
-        super().__init__()
         self.p = check_probability(p, "p")
         self.rng = check_rng(rng)
-        self._cache: layers.DropoutCache | None = None
+        self._cache = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        out, self._cache = layers.dropout_forward(x, self.p, self.training, self.rng)
+        out, self._cache = layers.dropout_forward.unchecked(x, self.p, self.training, self.rng)
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        return layers.dropout_backward(dout, self._cache_or_raise(self._cache))
-
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        out, self._cache = layers._dropout_forward(x, self.p, self.training, self.rng)
-        return out
-
-    def _backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        cache = self._cache_or_raise(self._cache)
-        layers._check_dropout_dout(dout, cache)
-        return layers._dropout_backward(dout, cache)
+        return layers.dropout_backward.unchecked(dout, self._cache_or_raise(self._cache))
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p})"
@@ -299,6 +249,9 @@ class Dropout(Module):
 
 class Sequential(Module):
     """Modules applied in order; ``backward`` runs them in reverse.
+
+    The model's entrance: ``forward`` checks the batch and ``backward`` the
+    upstream gradient once, then run every module's math on arrays.
 
     Parameters
     ----------
@@ -317,21 +270,22 @@ class Sequential(Module):
     """
 
     def __init__(self, *modules: Module) -> None:
-        super().__init__()
         for i, m in enumerate(modules):
             if not isinstance(m, Module):
                 raise TypeError(f"modules[{i}] must be a Module, got {type(m).__name__}")
         self.modules = list(modules)
+        self.out_shape: tuple | None = None
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Check the batch ``x`` once, then run every module on it in order."""
         x = as_array(x, "x")
         for m in self.modules:
-            x = m._forward(x)
+            x = m.forward(x)
+        self.out_shape = x.shape
         return x
 
     def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        """Back-propagate ``dout`` through the modules in reverse order.
+        """Check ``dout`` once, then back-propagate it through the modules in reverse.
 
         Parameters
         ----------
@@ -340,33 +294,35 @@ class Sequential(Module):
         input_grad : bool
             Return the gradient with respect to the input batch. ``False``
             skips it when nobody needs it (training: the input is data, not
-            a parameter), which saves the first layer's largest product;
-            parameter gradients are the same. Returns None then.
+            a parameter): backward stops at the first module with parameters,
+            and a ``Linear`` there skips its input gradient, the first layer's
+            largest product. Parameter gradients are the same. Returns None then.
         """
-        return self._backward_modules(as_array(dout, "dout"), input_grad)
-
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        for m in self.modules:
-            x = m._forward(x)
-        return x
-
-    def _backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
-        return self._backward_modules(dout, input_grad)
-
-    def _backward_modules(self, dout: np.ndarray, input_grad: bool) -> np.ndarray | None:
-        # Without input_grad, the modules before the first one with parameters
-        # need no backward at all, and that one needs no gradient for its input.
-        first = 0 if input_grad else next(
+        dout = self._check_dout(dout)
+        stop = 0 if input_grad else next(
             (i for i, m in enumerate(self.modules) if m.parameters()), len(self.modules))
-        for i in range(len(self.modules) - 1, first - 1, -1):
-            dout = self.modules[i]._backward(dout, input_grad or i > first)
+        for i in range(len(self.modules) - 1, stop - 1, -1):
+            m = self.modules[i]
+            if not input_grad and i == stop and isinstance(m, (Linear, Sequential)):
+                m.backward(dout, input_grad=False)
+            else:
+                dout = m.backward(dout)
         return dout if input_grad else None
+
+    def _check_dout(self, dout: object) -> np.ndarray:
+        if self.out_shape is None:
+            raise RuntimeError("Sequential: call forward before backward")
+        dout = as_array(dout, "dout")
+        if dout.shape != self.out_shape:
+            raise ValueError(f"dout must have the shape of the forward output "
+                             f"{self.out_shape}, got {dout.shape}")
+        return dout
 
     def parameters(self) -> list[Parameter]:
         return [p for m in self.modules for p in m.parameters()]
 
     def train(self, mode: bool = True) -> Sequential:
-        super().train(mode)
+        self.training = bool(mode)
         for m in self.modules:
             m.train(mode)
         return self

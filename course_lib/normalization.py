@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib.validation import as_array, check_positive
+from course_lib.validation import as_array, check_positive, checked
 
 
 class BatchNormCache(NamedTuple):
@@ -23,11 +23,15 @@ class BatchNormCache(NamedTuple):
 
     ``x_hat`` (N, D) is the standardized input, ``gamma`` (D,) the scale and
     ``std`` (D,) the batch's :math:`\\sqrt{\\sigma^2 + \\epsilon}` per feature.
+    ``batch_stats`` is False when the statistics were fixed ones (the running
+    statistics of ``blocks.BatchNorm1d`` in evaluation mode), which do not
+    depend on the batch.
     """
 
     x_hat: np.ndarray
     gamma: np.ndarray
     std: np.ndarray
+    batch_stats: bool = True
 
 
 class LayerNormCache(NamedTuple):
@@ -42,7 +46,7 @@ class LayerNormCache(NamedTuple):
     std: np.ndarray
 
 
-def _check_inputs(x: object, gamma: object, beta: object, eps: object
+def _check_inputs(x: object, gamma: object, beta: object, eps: object = 1e-5
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     x = as_array(x, "x", ndim=2)
     gamma = as_array(gamma, "gamma", ndim=1)
@@ -57,17 +61,62 @@ def _check_inputs(x: object, gamma: object, beta: object, eps: object
     return x, gamma, beta, check_positive(eps, "eps")
 
 
-def _check_cache(dout: object, cache: object, kind: type, forward: str) -> np.ndarray:
-    if not isinstance(cache, kind):
-        raise TypeError(f"cache must be the {kind.__name__} returned by {forward}, "
-                        f"got {type(cache).__name__}")
-    dout = as_array(dout, "dout", ndim=2)
-    if dout.shape != cache.x_hat.shape:
-        raise ValueError(f"dout must have the shape of the forward output "
-                         f"{cache.x_hat.shape}, got {dout.shape}")
-    return dout
+def _check_backward(kind: type, forward: str):
+    """The check of ``*_backward(dout, cache)``, for caches of type ``kind``."""
+    def check(dout: object, cache: object) -> tuple[np.ndarray, object]:
+        if not isinstance(cache, kind):
+            raise TypeError(f"cache must be the {kind.__name__} returned by {forward}, "
+                            f"got {type(cache).__name__}")
+        dout = as_array(dout, "dout", ndim=2)
+        if dout.shape != cache.x_hat.shape:
+            raise ValueError(f"dout must have the shape of the forward output "
+                             f"{cache.x_hat.shape}, got {dout.shape}")
+        return dout, cache
+    return check
 
 
+def normalize(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
+              beta: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Standardize ``x`` with the statistics given, then scale and shift it.
+
+    The forward pass shared by batch and layer normalization, with no input
+    checks (the functions and modules that call it check their own).
+
+    Parameters
+    ----------
+    x : numpy.ndarray, shape (N, D)
+    mean, var : numpy.ndarray, broadcastable to (N, D)
+        Shape (D,) for batch norm (per feature), (N, 1) for layer norm (per example).
+    gamma, beta : numpy.ndarray, shape (D,)
+    eps : float
+
+    Returns
+    -------
+    out, x_hat : numpy.ndarray, shape (N, D)
+        ``gamma * x_hat + beta`` and ``x_hat = (x - mean) / std``.
+    std : numpy.ndarray, the shape of ``var``
+        :math:`\\sqrt{\\mathrm{var} + \\epsilon}`.
+    """
+    std = np.sqrt(var + eps)
+    x_hat = (x - mean) / std
+    return gamma * x_hat + beta, x_hat, std
+
+
+def normalized_backward(dout: np.ndarray, x_hat: np.ndarray, gamma: np.ndarray,
+                        std: np.ndarray, axis: int
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The backward pass of ``normalize`` with statistics taken along ``axis``.
+
+    The formula in ``batchnorm_backward``'s Notes, for axis 0 (batch norm) or
+    1 (layer norm), with no input checks. Returns ``dx``, ``dgamma``, ``dbeta``.
+    """
+    g = dout * gamma
+    dx = (g - g.mean(axis=axis, keepdims=True)
+          - x_hat * (g * x_hat).mean(axis=axis, keepdims=True)) / std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+@checked(_check_inputs)
 def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                       eps: float = 1e-5) -> tuple[np.ndarray, BatchNormCache]:
     """Batch normalization in training mode: each feature standardized over the batch.
@@ -106,11 +155,11 @@ def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
 
     Taught in chapter 7, section 'Batch normalization'.
     """
-    x, gamma, beta, eps = _check_inputs(x, gamma, beta, eps)
-    mean, var = _batch_stats(x)
-    return _batchnorm(x, mean, var, gamma, beta, eps)
+    out, x_hat, std = normalize(x, x.mean(axis=0), x.var(axis=0), gamma, beta, eps)
+    return out, BatchNormCache(x_hat, gamma, std)
 
 
+@checked(_check_backward(BatchNormCache, "batchnorm_forward"))
 def batchnorm_backward(dout: np.ndarray, cache: BatchNormCache
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of batch normalization (training mode) for x, gamma and beta.
@@ -134,14 +183,18 @@ def batchnorm_backward(dout: np.ndarray, cache: BatchNormCache
     :math:`g = \\gamma \\odot d\\mathrm{out}` and :math:`s = \\sqrt{\\sigma^2+\\epsilon}`,
     :math:`dx = (g - \\bar g - \\hat x\\, \\overline{g \\hat x}) / s`, the bars
     being means over the batch. The two subtracted terms are the paths through
-    the mean and the variance, which depend on every example.
+    the mean and the variance, which depend on every example. With fixed
+    statistics (``cache.batch_stats`` False) they vanish: :math:`dx = g / s`.
 
     Taught in chapter 7, section 'Batch normalization'.
     """
-    dout = _check_cache(dout, cache, BatchNormCache, "batchnorm_forward")
-    return _normalized_backward(dout, cache.x_hat, cache.gamma, cache.std, axis=0)
+    x_hat, gamma, std, batch_stats = cache
+    if not batch_stats:  # fixed statistics are constants: no paths through them
+        return dout * gamma / std, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+    return normalized_backward(dout, x_hat, gamma, std, axis=0)
 
 
+@checked(_check_inputs)
 def layernorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
                       eps: float = 1e-5) -> tuple[np.ndarray, LayerNormCache]:
     """Layer normalization: each example standardized over its own features.
@@ -174,10 +227,12 @@ def layernorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
 
     Taught in chapter 7, section 'Layer normalization'.
     """
-    x, gamma, beta, eps = _check_inputs(x, gamma, beta, eps)
-    return _layernorm(x, gamma, beta, eps)
+    mean, var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
+    out, x_hat, std = normalize(x, mean, var, gamma, beta, eps)
+    return out, LayerNormCache(x_hat, gamma, std)
 
 
+@checked(_check_backward(LayerNormCache, "layernorm_forward"))
 def layernorm_backward(dout: np.ndarray, cache: LayerNormCache
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of layer normalization for x, gamma and beta.
@@ -200,48 +255,4 @@ def layernorm_backward(dout: np.ndarray, cache: LayerNormCache
 
     Taught in chapter 7, section 'Layer normalization'.
     """
-    dout = _check_cache(dout, cache, LayerNormCache, "layernorm_forward")
-    return _normalized_backward(dout, cache.x_hat, cache.gamma, cache.std, axis=1)
-
-
-# --------------------------------------------------------------------------
-# The computations, without input checks (``blocks`` calls them too).
-# --------------------------------------------------------------------------
-
-
-def _batch_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and biased variance of each feature over the batch, both (D,)."""
-    mean = x.mean(axis=0)
-    return mean, ((x - mean) ** 2).mean(axis=0)
-
-
-def _batchnorm(x: np.ndarray, mean: np.ndarray, var: np.ndarray, gamma: np.ndarray,
-               beta: np.ndarray, eps: float) -> tuple[np.ndarray, BatchNormCache]:
-    """Standardize with the given statistics (the batch's, or running ones)."""
-    std = np.sqrt(var + eps)
-    x_hat = (x - mean) / std
-    return gamma * x_hat + beta, BatchNormCache(x_hat, gamma, std)
-
-
-def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float
-               ) -> tuple[np.ndarray, LayerNormCache]:
-    mean = x.mean(axis=1, keepdims=True)
-    std = np.sqrt(((x - mean) ** 2).mean(axis=1, keepdims=True) + eps)
-    x_hat = (x - mean) / std
-    return gamma * x_hat + beta, LayerNormCache(x_hat, gamma, std)
-
-
-def _normalized_backward(dout: np.ndarray, x_hat: np.ndarray, gamma: np.ndarray,
-                         std: np.ndarray, axis: int
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The backward pass of standardizing along ``axis``, then scaling by gamma."""
-    g = dout * gamma
-    dx = (g - g.mean(axis=axis, keepdims=True)
-          - x_hat * (g * x_hat).mean(axis=axis, keepdims=True)) / std
-    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
-
-
-def _fixed_stats_backward(dout: np.ndarray, cache: BatchNormCache
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Backward of batch norm in evaluation mode: the statistics are constants."""
-    return dout * cache.gamma / cache.std, (dout * cache.x_hat).sum(axis=0), dout.sum(axis=0)
+    return normalized_backward(dout, cache.x_hat, cache.gamma, cache.std, axis=1)

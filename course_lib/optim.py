@@ -1,27 +1,34 @@
 """Optimizers: pure update rules and the classes that apply them to parameters.
 
-The pure functions (``gd_step``, ``momentum_step``, ...) take arrays and
-return new arrays; they never modify their inputs, so a notebook can call
-them in a loop to draw the path of an optimizer on a 2-D loss surface. The
-classes (``SGD``, ``RMSProp``, ``Adam``, ``AdamW``) keep one state per
-parameter and apply the same update rules with PyTorch's names. Like
-PyTorch's, they update the parameters and their own state *in place*
-(``p.value -= ...``), which saves a new array per parameter and step; keep a
-``p.value.copy()`` to remember old values. The arithmetic is the same as the
-pure functions', in the same order, so the numbers are the same.
+Each update rule is written once, as the textbook writes it, in a pure
+function (``gd_step``, ``momentum_step``, ...): it takes arrays and returns
+new arrays, never modifying its inputs, so a notebook can call it in a loop
+to draw the path of an optimizer on a 2-D loss surface. The function checks
+its arguments; its math alone is ``f.unchecked`` (``validation.checked``).
+The classes (``SGD``, ``RMSProp``, ``Adam``, ``AdamW``) keep one state per
+parameter and apply the same rule with PyTorch's names, writing the result
+into the parameter's array (``p.value[...] = ...``), so ``p.value`` stays
+the same array, as in PyTorch; keep a ``p.value.copy()`` to remember old
+values. The numbers are the pure functions' exactly.
 
 Weight decay follows the course's L2 convention: it applies to weight
-matrices (parameters with two or more dimensions) and never to biases.
+matrices (``regularization.is_weight_matrix``) and never to biases.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import numpy as np
 
-from course_lib.validation import as_array, check_positive, check_probability, describe
+from course_lib.regularization import is_weight_matrix
+from course_lib.validation import (
+    as_array,
+    check_positive,
+    check_probability,
+    checked,
+    describe,
+)
 
 __all__ = [
     "gd_step", "momentum_step", "nesterov_step", "rmsprop_step", "adam_step", "adamw_step",
@@ -45,6 +52,36 @@ def _lr(lr: object) -> float:
     return check_positive(lr, "lr", allow_zero=True)
 
 
+def _check_gd(w: object, grad: object, lr: object) -> tuple:
+    return (*_arrays(w, grad), _lr(lr))
+
+
+def _check_momentum(w: object, grad: object, velocity: object, lr: object,
+                    beta: object) -> tuple:
+    return (*_arrays(w, grad, velocity=velocity), _lr(lr), check_probability(beta, "beta"))
+
+
+def _check_rmsprop(w: object, grad: object, s: object, lr: object, rho: object = 0.9,
+                   eps: object = 1e-8) -> tuple:
+    return (*_arrays(w, grad, s=s), _lr(lr), check_probability(rho, "rho"),
+            check_positive(eps, "eps"))
+
+
+def _check_adam(w: object, grad: object, m: object, v: object, t: object, lr: object,
+                beta1: object = 0.9, beta2: object = 0.999, eps: object = 1e-8) -> tuple:
+    return (*_arrays(w, grad, m=m, v=v), check_positive(t, "t", integer=True), _lr(lr),
+            check_probability(beta1, "beta1"), check_probability(beta2, "beta2"),
+            check_positive(eps, "eps"))
+
+
+def _check_adamw(w: object, grad: object, m: object, v: object, t: object, lr: object,
+                 beta1: object = 0.9, beta2: object = 0.999, eps: object = 1e-8,
+                 weight_decay: object = 0.01) -> tuple:
+    return (*_check_adam(w, grad, m, v, t, lr, beta1, beta2, eps),
+            check_positive(weight_decay, "weight_decay", allow_zero=True))
+
+
+@checked(_check_gd)
 def gd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
     """One step of plain gradient descent.
 
@@ -73,10 +110,10 @@ def gd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
 
     Taught in chapter 4, section 'Walking downhill'.
     """
-    w, grad = _arrays(w, grad)
-    return _gd(w, grad, _lr(lr))
+    return w - lr * grad
 
 
+@checked(_check_momentum)
 def momentum_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float,
                   beta: float) -> tuple[np.ndarray, np.ndarray]:
     """One step of heavy-ball momentum.
@@ -112,29 +149,16 @@ def momentum_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: flo
 
     Taught in chapter 4, section 'Momentum'.
     """
-    w, grad, velocity = _arrays(w, grad, velocity=velocity)
-    return _momentum(w, grad, velocity, _lr(lr), check_probability(beta, "beta"))
+    velocity = beta * velocity + grad
+    return w - lr * velocity, velocity
 
 
+@checked(_check_momentum)
 def nesterov_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float,
                   beta: float) -> tuple[np.ndarray, np.ndarray]:
     """One step of Nesterov momentum, in the form PyTorch and Sutskever et al. use.
 
-    Parameters
-    ----------
-    w, grad, velocity : ndarray, all the same shape
-        Parameters, gradient at ``w``, previous velocity (zeros at first).
-    lr : float
-        Learning rate, ``>= 0``.
-    beta : float
-        Momentum coefficient in [0, 1).
-
-    Returns
-    -------
-    w : ndarray
-        New parameters.
-    velocity : ndarray
-        New velocity.
+    Parameters and returns are those of :func:`momentum_step`.
 
     Notes
     -----
@@ -153,10 +177,11 @@ def nesterov_step(w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: flo
 
     Taught in chapter 4, section 'Momentum'.
     """
-    w, grad, velocity = _arrays(w, grad, velocity=velocity)
-    return _nesterov(w, grad, velocity, _lr(lr), check_probability(beta, "beta"))
+    velocity = beta * velocity + grad
+    return w - lr * (grad + beta * velocity), velocity
 
 
+@checked(_check_rmsprop)
 def rmsprop_step(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rho: float = 0.9,
                  eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     """One step of RMSProp.
@@ -188,20 +213,11 @@ def rmsprop_step(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rho:
 
     Taught in chapter 4, section 'Adaptive learning rates: RMSProp'.
     """
-    w, grad, s = _arrays(w, grad, s=s)
-    return _rmsprop(w, grad, s, _lr(lr), check_probability(rho, "rho"),
-                    check_positive(eps, "eps"))
+    s = rho * s + (1 - rho) * grad**2
+    return w - lr * grad / (np.sqrt(s) + eps), s
 
 
-def _check_adam(w: object, grad: object, m: object, v: object, t: object, lr: object,
-                beta1: object, beta2: object, eps: object) -> tuple:
-    """Validate Adam's inputs and return them converted, in the same order."""
-    w, grad, m, v = _arrays(w, grad, m=m, v=v)
-    return (w, grad, m, v, check_positive(t, "t", integer=True), _lr(lr),
-            check_probability(beta1, "beta1"), check_probability(beta2, "beta2"),
-            check_positive(eps, "eps"))
-
-
+@checked(_check_adam)
 def adam_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
               beta1: float = 0.9, beta2: float = 0.999,
               eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -244,9 +260,14 @@ def adam_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: 
 
     Taught in chapter 4, section 'Adam'.
     """
-    return _adam(*_check_adam(w, grad, m, v, t, lr, beta1, beta2, eps))
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
+@checked(_check_adamw)
 def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, lr: float,
                beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
                weight_decay: float = 0.01) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,71 +290,8 @@ def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t:
 
     Taught in chapter 5, section 'Weight decay under Adam is not L2'.
     """
-    weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-    return _adam(*_check_adam(w, grad, m, v, t, lr, beta1, beta2, eps), weight_decay)
-
-
-# The update rules themselves, without validation. The public functions above
-# check their inputs and call these.
-
-
-def _gd(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
-    return w - lr * grad
-
-
-def _momentum(w, grad, velocity, lr: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
-    velocity = beta * velocity + grad
-    return w - lr * velocity, velocity
-
-
-def _nesterov(w, grad, velocity, lr: float, beta: float) -> tuple[np.ndarray, np.ndarray]:
-    velocity = beta * velocity + grad
-    return w - lr * (grad + beta * velocity), velocity
-
-
-def _rmsprop(w, grad, s, lr: float, rho: float, eps: float) -> tuple[np.ndarray, np.ndarray]:
-    s = rho * s + (1.0 - rho) * (grad * grad)
-    return w - lr * grad / (np.sqrt(s) + eps), s
-
-
-def _adam(w, grad, m, v, t: int, lr: float, beta1: float, beta2: float, eps: float,
-          weight_decay: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Adam; with ``weight_decay`` the decoupled decay of AdamW.
-
-    Computes ``m_hat / (sqrt(v_hat) + eps)`` as ``(sqrt(c2) / c1) * m / (sqrt(v)
-    + eps sqrt(c2))`` with ``c = 1 - beta**t`` (the same number, fewer array
-    passes), updating fresh arrays in place so inputs are never modified.
-    """
-    m = beta1 * m
-    m += (1.0 - beta1) * grad
-    v = beta2 * v
-    v += (1.0 - beta2) * np.square(grad)
-    c1, root_c2 = 1.0 - beta1**t, math.sqrt(1.0 - beta2**t)
-    direction = np.sqrt(v)
-    direction += eps * root_c2
-    np.divide(m, direction, out=direction)
-    direction *= root_c2 / c1
-    if weight_decay:
-        direction += weight_decay * w
-    return w - lr * direction, m, v
-
-
-def _adam_inplace(w, grad, m, v, t: int, lr: float, beta1: float, beta2: float, eps: float,
-                  weight_decay: float = 0.0) -> None:
-    """``_adam`` for the classes: the same operations, updating w, m and v in place."""
-    m *= beta1
-    m += (1.0 - beta1) * grad
-    v *= beta2
-    v += (1.0 - beta2) * np.square(grad)
-    c1, root_c2 = 1.0 - beta1**t, math.sqrt(1.0 - beta2**t)
-    direction = np.sqrt(v)
-    direction += eps * root_c2
-    np.divide(m, direction, out=direction)
-    direction *= root_c2 / c1
-    if weight_decay:
-        direction += weight_decay * w
-    direction *= lr
-    w -= direction
+    new_w, m, v = adam_step.unchecked(w, grad, m, v, t, lr, beta1, beta2, eps)
+    return new_w - lr * weight_decay * w, m, v
 
 
 def _check_params(params: object) -> list:
@@ -369,19 +327,24 @@ class Optimizer:
         What to update, usually ``model.parameters()``.
     lr : float
         Learning rate, ``>= 0``; a schedule may set ``optimizer.lr`` between steps.
+    weight_decay : float
+        L2 coefficient ``lam``: ``lam * W`` is added to the gradient of weight
+        matrices (``regularization.is_weight_matrix``; biases excluded).
 
     Notes
     -----
-    Subclasses implement ``_update(p, state)``, which updates ``p.value`` in
-    place with the same rule the pure function applies (skipping its input
-    checks, which cost a noticeable share of a small model's step).
+    Subclasses implement ``update(w, grad, state)``, which applies their pure
+    rule's math (``*_step.unchecked``: the arguments were checked when the
+    optimizer was built) and returns the new value; ``step`` writes it into
+    ``p.value`` in place.
 
     Taught in chapter 4, section 'Training the MLP end to end'.
     """
 
-    def __init__(self, params: Iterable, lr: float) -> None:
+    def __init__(self, params: Iterable, lr: float, weight_decay: float = 0.0) -> None:
         self.params = _check_params(params)
         self.lr = _lr(lr)
+        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
         self.state: list[dict] = [{} for _ in self.params]
 
     def zero_grad(self) -> None:
@@ -395,15 +358,17 @@ class Optimizer:
             if np.shape(p.grad) != np.shape(p.value):
                 raise ValueError(f"params[{i}].grad must have the shape of its value "
                                  f"{np.shape(p.value)}, got {np.shape(p.grad)}")
-            self._update(p, state)
+            p.value[...] = self.update(p.value, p.grad, state)
 
-    def _update(self, p, state: dict) -> None:
+    def update(self, w: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
+        """The new value of one parameter ``w`` (not modified) from its ``grad``."""
         raise NotImplementedError
 
-    @staticmethod
-    def _decays(p) -> bool:
-        """Weight decay applies to weight matrices only, never to biases."""
-        return np.ndim(p.value) >= 2
+    def l2(self, w: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """``grad`` plus the L2 term ``weight_decay * w`` if ``w`` is a weight matrix."""
+        if self.weight_decay and is_weight_matrix(w):
+            return grad + self.weight_decay * w
+        return grad
 
 
 class SGD(Optimizer):
@@ -419,35 +384,29 @@ class SGD(Optimizer):
     nesterov : bool
         Use :func:`nesterov_step` instead of :func:`momentum_step`.
     weight_decay : float
-        L2 coefficient ``lam``: ``lam * W`` is added to the gradient of weight
-        matrices (biases excluded).
+        L2 coefficient, as in :class:`Optimizer`.
 
     Taught in chapter 4, section 'Momentum'.
     """
 
     def __init__(self, params: Iterable, lr: float, momentum: float = 0.0,
                  nesterov: bool = False, weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
+        super().__init__(params, lr, weight_decay)
         self.momentum = check_probability(momentum, "momentum")
         if not isinstance(nesterov, bool):
             raise TypeError(f"nesterov must be True or False, got {describe(nesterov)}")
         if nesterov and self.momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
         self.nesterov = nesterov
-        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
 
-    def _update(self, p, state: dict) -> None:
-        grad = p.grad
-        if self.weight_decay and self._decays(p):
-            grad = grad + self.weight_decay * p.value
-        if self.momentum:  # as _momentum and _nesterov, in place
-            if "velocity" not in state:
-                state["velocity"] = np.zeros_like(p.value)
-            velocity = state["velocity"]
-            velocity *= self.momentum
-            velocity += grad
-            grad = grad + self.momentum * velocity if self.nesterov else velocity
-        p.value -= self.lr * grad
+    def update(self, w: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
+        grad = self.l2(w, grad)
+        if not self.momentum:
+            return gd_step.unchecked(w, grad, self.lr)
+        rule = nesterov_step if self.nesterov else momentum_step
+        velocity = state["velocity"] if state else np.zeros_like(w)
+        w, state["velocity"] = rule.unchecked(w, grad, velocity, self.lr, self.momentum)
+        return w
 
 
 class RMSProp(Optimizer):
@@ -458,21 +417,15 @@ class RMSProp(Optimizer):
 
     def __init__(self, params: Iterable, lr: float, rho: float = 0.9, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
+        super().__init__(params, lr, weight_decay)
         self.rho = check_probability(rho, "rho")
         self.eps = check_positive(eps, "eps")
-        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
 
-    def _update(self, p, state: dict) -> None:
-        grad = p.grad
-        if self.weight_decay and self._decays(p):
-            grad = grad + self.weight_decay * p.value
-        if "s" not in state:
-            state["s"] = np.zeros_like(p.value)
-        s = state["s"]  # as _rmsprop, in place
-        s *= self.rho
-        s += (1.0 - self.rho) * (grad * grad)
-        p.value -= self.lr * grad / (np.sqrt(s) + self.eps)
+    def update(self, w: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
+        s = state["s"] if state else np.zeros_like(w)
+        w, state["s"] = rmsprop_step.unchecked(w, self.l2(w, grad), s, self.lr, self.rho,
+                                               self.eps)
+        return w
 
 
 class Adam(Optimizer):
@@ -488,23 +441,23 @@ class Adam(Optimizer):
     def __init__(self, params: Iterable, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
-        super().__init__(params, lr)
+        super().__init__(params, lr, weight_decay)
         self.betas = _betas(betas)
         self.eps = check_positive(eps, "eps")
-        self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
 
-    def _moments(self, p, state: dict) -> tuple:
-        if "t" not in state:
-            state.update(t=0, m=np.zeros_like(p.value), v=np.zeros_like(p.value))
+    def update(self, w: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
+        m, v, t = self.moments(w, state)
+        w, state["m"], state["v"] = adam_step.unchecked(w, self.l2(w, grad), m, v, t, self.lr,
+                                                        *self.betas, self.eps)
+        return w
+
+    @staticmethod
+    def moments(w: np.ndarray, state: dict) -> tuple[np.ndarray, np.ndarray, int]:
+        """``m``, ``v`` (zeros at first) and the step number ``t``, counted from 1."""
+        if not state:
+            state.update(t=0, m=np.zeros_like(w), v=np.zeros_like(w))
         state["t"] += 1
         return state["m"], state["v"], state["t"]
-
-    def _update(self, p, state: dict) -> None:
-        grad = p.grad
-        if self.weight_decay and self._decays(p):
-            grad = grad + self.weight_decay * p.value
-        m, v, t = self._moments(p, state)
-        _adam_inplace(p.value, grad, m, v, t, self.lr, *self.betas, self.eps)
 
 
 class AdamW(Adam):
@@ -521,7 +474,9 @@ class AdamW(Adam):
                  weight_decay: float = 0.01) -> None:
         super().__init__(params, lr, betas, eps, weight_decay)
 
-    def _update(self, p, state: dict) -> None:
-        m, v, t = self._moments(p, state)
-        decay = self.weight_decay if self._decays(p) else 0.0
-        _adam_inplace(p.value, p.grad, m, v, t, self.lr, *self.betas, self.eps, decay)
+    def update(self, w: np.ndarray, grad: np.ndarray, state: dict) -> np.ndarray:
+        m, v, t = self.moments(w, state)
+        decay = self.weight_decay if is_weight_matrix(w) else 0.0  # decoupled: not in grad
+        w, state["m"], state["v"] = adamw_step.unchecked(w, grad, m, v, t, self.lr,
+                                                         *self.betas, self.eps, decay)
+        return w

@@ -2,7 +2,9 @@
 
 Penalties take a *list* of weight matrices (biases are not penalised, by the
 course's convention) and return ``(penalty, grads)``, so they add to a loss
-and its gradients the same way a loss function does.
+and its gradients the same way a loss function does. What counts as a weight
+matrix is defined once, by :func:`is_weight_matrix`, which ``train.fit`` (to
+choose what a regularizer sees) and the optimizers' ``weight_decay`` use.
 """
 
 from __future__ import annotations
@@ -11,7 +13,25 @@ import numpy as np
 
 from course_lib.validation import as_array, check_positive, describe
 
-__all__ = ["l2_penalty", "l1_penalty", "early_stopping_epoch", "EarlyStopping"]
+__all__ = ["is_weight_matrix", "l2_penalty", "l1_penalty", "early_stopping_epoch", "EarlyStopping"]
+
+
+def is_weight_matrix(value: object) -> bool:
+    """Whether a parameter's value is a weight matrix: two or more dimensions.
+
+    The course's one meaning of "weight matrix": the weights of ``Linear``
+    (and any higher-dimensional kernel) are; biases and the ``gamma`` /
+    ``beta`` of normalization layers, one-dimensional, are not. Penalties and
+    weight decay apply to weight matrices only.
+
+    Examples
+    --------
+    >>> is_weight_matrix(np.zeros((3, 2))), is_weight_matrix(np.zeros(2))
+    (True, False)
+
+    Taught in chapter 5, section 'L2 regularization and weight decay'.
+    """
+    return np.ndim(value) >= 2
 
 
 def _weights(weights: object) -> list[np.ndarray]:

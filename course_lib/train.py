@@ -17,7 +17,8 @@ from tqdm.auto import tqdm
 from course_lib.clipping import clip_grad_norm
 from course_lib.data import minibatches
 from course_lib.metrics import accuracy
-from course_lib.modules import Module
+from course_lib.modules import Sequential
+from course_lib.regularization import is_weight_matrix
 from course_lib.validation import as_array, check_positive, check_rng, describe
 
 __all__ = ["History", "fit", "predict", "evaluate"]
@@ -129,16 +130,13 @@ def _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer,
     """One epoch of mini-batch steps; returns the number of steps taken so far."""
     model.train()
     params = model.parameters()
-    decayed = [p for p in params if np.ndim(p.value) == 2]
-    if isinstance(model, Module):
-        # x was checked once by fit, so skip the per-batch checks, and skip the
-        # gradient with respect to the input batch, which no step uses.
-        forward, backward = model._forward, partial(model._backward, input_grad=False)
-    else:
-        forward, backward = model.forward, model.backward
+    decayed = [p for p in params if is_weight_matrix(p.value)]
+    backward = model.backward
+    if isinstance(model, Sequential):  # no step uses the gradient for the input batch
+        backward = partial(model.backward, input_grad=False)
     for xb, yb in minibatches(x, y, batch_size, rng):
         optimizer.zero_grad()
-        loss, dout = loss_fn(forward(xb), yb)
+        loss, dout = loss_fn(model.forward(xb), yb)
         backward(as_array(dout, "dout"))
         if regularizer is not None:
             _, grads = regularizer([p.value for p in decayed])
@@ -197,8 +195,9 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
         the run reproducible.
     regularizer : callable, optional
         ``regularizer(weights) -> (penalty, grads)`` such as
-        ``lambda w: l2_penalty(w, 1e-4)``, applied to the 2-D parameters
-        (weight matrices); its gradients are added before each step.
+        ``lambda w: l2_penalty(w, 1e-4)``, applied to the weight matrices
+        (``regularization.is_weight_matrix``); its gradients are added
+        before each step.
     schedule : callable, optional
         ``schedule(epoch) -> lr``, set on ``optimizer.lr`` at the start of each epoch.
     clip : float, optional

@@ -1,9 +1,10 @@
 """The fast paths give the same numbers as the checked public functions.
 
-``Sequential`` and ``fit`` check a batch once and then call unchecked kernels
-(``layers._linear_forward``, ``activations._relu_backward``, ...); ``fit``
-skips the gradient for the input batch; the optimizer classes update in
-place. None of that may change a number, a dtype or an error message.
+``Sequential`` and ``fit`` check a batch once and then run each function's
+math unchecked (``layers.linear_forward.unchecked``, ...); ``fit`` skips the
+gradient for the input batch; the optimizer classes write into the
+parameters' arrays. None of that may change a number, a dtype or an error
+message.
 """
 
 import warnings
@@ -36,12 +37,12 @@ def test_linear_kernels_match_public_functions(dtype):
     rng = np.random.default_rng(0)
     x, w, b, dout = _arrays(rng, dtype, (5, 4), (4, 3), (3,), (5, 3))
     out, cache = layers.linear_forward(x, w, b)
-    fast_out, fast_cache = layers._linear_forward(x, w, b)
+    fast_out, fast_cache = layers.linear_forward.unchecked(x, w, b)
     _assert_same(fast_out, out)
-    for got, want in zip(layers._linear_backward(dout, fast_cache),
+    for got, want in zip(layers.linear_backward.unchecked(dout, fast_cache),
                          layers.linear_backward(dout, cache)):
         _assert_same(got, want)
-    dx, dw, db = layers._linear_backward(dout, fast_cache, input_grad=False)
+    dx, dw, db = layers.linear_backward.unchecked(dout, fast_cache, input_grad=False)
     assert dx is None
     _assert_same(dw, layers.linear_backward(dout, cache)[1])
 
@@ -64,7 +65,7 @@ def test_activation_kernels_match_public_functions(name, dtype):
     x, dout = _arrays(rng, dtype, (6, 5), (6, 5))
     x[0, 0] = 0.0
     fwd, bwd = getattr(act, f"{name}_forward"), getattr(act, f"{name}_backward")
-    fast_fwd, fast_bwd = getattr(act, f"_{name}_forward"), getattr(act, f"_{name}_backward")
+    fast_fwd, fast_bwd = fwd.unchecked, bwd.unchecked
     extra = (0.01,) if name == "leaky_relu" else ()
     out, cache = fwd(x, *extra)
     fast_out, fast_cache = fast_fwd(x, *extra)
@@ -77,9 +78,11 @@ def test_activation_kernels_match_public_functions(name, dtype):
 def test_dropout_kernels_match_public_functions(dtype, training):
     x, dout = _arrays(np.random.default_rng(2), dtype, (8, 6), (8, 6))
     out, cache = layers.dropout_forward(x, 0.3, training, np.random.default_rng(5))
-    fast_out, fast_cache = layers._dropout_forward(x, 0.3, training, np.random.default_rng(5))
+    fast_out, fast_cache = layers.dropout_forward.unchecked(x, 0.3, training,
+                                                          np.random.default_rng(5))
     _assert_same(fast_out, out)
-    _assert_same(layers._dropout_backward(dout, fast_cache), layers.dropout_backward(dout, cache))
+    _assert_same(layers.dropout_backward.unchecked(dout, fast_cache),
+                 layers.dropout_backward(dout, cache))
 
 
 # ------------------------------------------------------------- Sequential
@@ -142,7 +145,9 @@ def test_skipping_the_input_gradient_with_leading_parameter_free_modules():
         grads.append([p.grad for p in model.parameters()])
     for g, h in zip(*grads):
         _assert_same(g, h)
-    assert nn.Sequential(nn.ReLU()).backward(np.ones((1, 2)), input_grad=False) is None
+    relu_only = nn.Sequential(nn.ReLU())
+    relu_only(np.ones((1, 2)))
+    assert relu_only.backward(np.ones((1, 2)), input_grad=False) is None
 
 
 def test_custom_modules_in_a_sequential_use_their_own_forward_and_backward():
@@ -203,10 +208,10 @@ def test_sequential_still_reports_bad_input_like_its_layers():
         model(np.array([[0.0, np.nan, 1.0]]))
     with pytest.raises(TypeError, match="x must be a numeric array"):
         model("abc")
-    with pytest.raises(RuntimeError, match="Linear: call forward before backward"):
+    with pytest.raises(RuntimeError, match="Sequential: call forward before backward"):
         nn.Sequential(nn.Linear(3, 2, rng)).backward(np.zeros((1, 2)))
     model(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"dout must have shape \(2, 2\) like the forward"):
+    with pytest.raises(ValueError, match=r"dout must have the shape of the forward output \(2,"):
         model.backward(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="dout must be finite"):
         model.backward(np.full((2, 2), np.inf))
