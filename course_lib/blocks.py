@@ -109,7 +109,9 @@ class BatchNorm1d(Normalization):
             mean, var = self.running_mean, self.running_var
         gamma = self.weight.value
         out, x_hat, std = norm.normalize(x, mean, var, gamma, self.bias.value, self.eps)
-        self._cache = norm.BatchNormCache(x_hat, gamma, std, batch_stats=self.training)
+        self._cache = norm.BatchNormCache(x_hat, gamma, std)
+        self.backward_fn = (norm.batchnorm_backward if self.training  # else fixed statistics
+                            else norm.batchnorm_fixed_stats_backward)
         return out
 
     def __repr__(self) -> str:

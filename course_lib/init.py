@@ -86,22 +86,13 @@ def xavier_init(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarr
     Taught in chapter 2, section 'Initialization'.
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    rng = check_rng(rng)
-    return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out))
+    return normal(fan_in, fan_out, rng, std=np.sqrt(2.0 / (fan_in + fan_out)))
 
 
 def he_init(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """He (Kaiming) normal initialisation, suited to ReLU.
 
-    Parameters
-    ----------
-    fan_in : int, > 0
-    fan_out : int, > 0
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    numpy.ndarray, shape (fan_in, fan_out)
+    Parameters and returns are those of :func:`xavier_init`.
 
     Notes
     -----
@@ -117,8 +108,7 @@ def he_init(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     Taught in chapter 2, section 'Initialization'.
     """
     fan_in, fan_out = _fans(fan_in, fan_out)
-    rng = check_rng(rng)
-    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+    return normal(fan_in, fan_out, rng, std=np.sqrt(2.0 / fan_in))
 
 
 def init_weights(name: str, fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:

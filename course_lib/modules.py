@@ -31,6 +31,7 @@ from course_lib.validation import (
     check_positive,
     check_probability,
     check_rng,
+    check_shape,
 )
 
 
@@ -294,29 +295,19 @@ class Sequential(Module):
         input_grad : bool
             Return the gradient with respect to the input batch. ``False``
             skips it when nobody needs it (training: the input is data, not
-            a parameter): backward stops at the first module with parameters,
-            and a ``Linear`` there skips its input gradient, the first layer's
-            largest product. Parameter gradients are the same. Returns None then.
+            a parameter): a first ``Linear`` then skips its input gradient,
+            the first layer's largest product. Parameter gradients are the
+            same. Returns None then.
         """
-        dout = self._check_dout(dout)
-        stop = 0 if input_grad else next(
-            (i for i, m in enumerate(self.modules) if m.parameters()), len(self.modules))
-        for i in range(len(self.modules) - 1, stop - 1, -1):
-            m = self.modules[i]
-            if not input_grad and i == stop and isinstance(m, (Linear, Sequential)):
+        dout = as_array(dout, "dout")
+        if self.out_shape is not None:  # else the last module says: call forward first
+            check_shape(dout, "dout", self.out_shape)
+        for i, m in reversed(list(enumerate(self.modules))):
+            if i == 0 and not input_grad and isinstance(m, (Linear, Sequential)):
                 m.backward(dout, input_grad=False)
             else:
                 dout = m.backward(dout)
         return dout if input_grad else None
-
-    def _check_dout(self, dout: object) -> np.ndarray:
-        if self.out_shape is None:
-            raise RuntimeError("Sequential: call forward before backward")
-        dout = as_array(dout, "dout")
-        if dout.shape != self.out_shape:
-            raise ValueError(f"dout must have the shape of the forward output "
-                             f"{self.out_shape}, got {dout.shape}")
-        return dout
 
     def parameters(self) -> list[Parameter]:
         return [p for m in self.modules for p in m.parameters()]

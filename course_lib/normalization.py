@@ -23,15 +23,11 @@ class BatchNormCache(NamedTuple):
 
     ``x_hat`` (N, D) is the standardized input, ``gamma`` (D,) the scale and
     ``std`` (D,) the batch's :math:`\\sqrt{\\sigma^2 + \\epsilon}` per feature.
-    ``batch_stats`` is False when the statistics were fixed ones (the running
-    statistics of ``blocks.BatchNorm1d`` in evaluation mode), which do not
-    depend on the batch.
     """
 
     x_hat: np.ndarray
     gamma: np.ndarray
     std: np.ndarray
-    batch_stats: bool = True
 
 
 class LayerNormCache(NamedTuple):
@@ -183,15 +179,26 @@ def batchnorm_backward(dout: np.ndarray, cache: BatchNormCache
     :math:`g = \\gamma \\odot d\\mathrm{out}` and :math:`s = \\sqrt{\\sigma^2+\\epsilon}`,
     :math:`dx = (g - \\bar g - \\hat x\\, \\overline{g \\hat x}) / s`, the bars
     being means over the batch. The two subtracted terms are the paths through
-    the mean and the variance, which depend on every example. With fixed
-    statistics (``cache.batch_stats`` False) they vanish: :math:`dx = g / s`.
+    the mean and the variance, which depend on every example.
 
     Taught in chapter 7, section 'Batch normalization'.
     """
-    x_hat, gamma, std, batch_stats = cache
-    if not batch_stats:  # fixed statistics are constants: no paths through them
-        return dout * gamma / std, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
-    return normalized_backward(dout, x_hat, gamma, std, axis=0)
+    return normalized_backward(dout, cache.x_hat, cache.gamma, cache.std, axis=0)
+
+
+@checked(_check_backward(BatchNormCache, "batchnorm_forward"))
+def batchnorm_fixed_stats_backward(dout: np.ndarray, cache: BatchNormCache
+                                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients of batch normalization with fixed statistics (evaluation mode).
+
+    As :func:`batchnorm_backward` when the mean and variance were not the
+    batch's but constants (the running statistics of ``blocks.BatchNorm1d``
+    in evaluation mode): the paths through them vanish and
+    :math:`dx = \\gamma \\odot d\\mathrm{out} / s`.
+
+    Taught in chapter 7, section 'Batch normalization'.
+    """
+    return dout * cache.gamma / cache.std, (dout * cache.x_hat).sum(axis=0), dout.sum(axis=0)
 
 
 @checked(_check_inputs)

@@ -22,6 +22,10 @@ MODULES = [
     "course_lib.normalization",
     "course_lib.blocks",
     "course_lib.clipping",
+    "course_lib.update_rules",
+    "course_lib.optim",
+    "course_lib.regularization",
+    "course_lib.validation",
 ]
 
 

@@ -208,16 +208,16 @@ def test_sequential_still_reports_bad_input_like_its_layers():
         model(np.array([[0.0, np.nan, 1.0]]))
     with pytest.raises(TypeError, match="x must be a numeric array"):
         model("abc")
-    with pytest.raises(RuntimeError, match="Sequential: call forward before backward"):
+    with pytest.raises(RuntimeError, match="Linear: call forward before backward"):
         nn.Sequential(nn.Linear(3, 2, rng)).backward(np.zeros((1, 2)))
     model(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"dout must have the shape of the forward output \(2,"):
+    with pytest.raises(ValueError, match=r"dout must have shape \(2, 2\), got \(2, 3\)"):
         model.backward(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="dout must be finite"):
         model.backward(np.full((2, 2), np.inf))
     relu_model = nn.Sequential(nn.ReLU())
     relu_model(np.zeros((2, 2)))
-    with pytest.raises(ValueError, match=r"dout must have the shape of the forward output"):
+    with pytest.raises(ValueError, match=r"dout must have shape \(2, 2\), got \(2, 3\)"):
         relu_model.backward(np.zeros((2, 3)))
 
 
