@@ -64,7 +64,15 @@ lite: $(STAMP)
 lite-test: prerequisites $(STAMP)
 	$(BIN)/pytest -m lite tests/browser/test_lite.py
 
-test: prerequisites $(STAMP) lint unit notebooks book site
+# The book build executes the chapters on one core, so it runs beside the
+# library tests and the notebooks (each prints its output when it ends);
+# the browser tests need the built site, so they come after. GNU make 3.x
+# (macOS's /usr/bin/make) has no --output-sync: there they run one by one.
+SIDE_BY_SIDE := $(if $(filter 3.%,$(MAKE_VERSION)),-j1,-j2 --output-sync=target)
+test: prerequisites $(STAMP) $(AXE) lint
+	@echo "Library tests, notebooks and the book build (side by side where make can)..."
+	@$(MAKE) --no-print-directory $(SIDE_BY_SIDE) unit notebooks book
+	@$(MAKE) --no-print-directory site
 	@echo "All tests passed."
 
 lint: $(STAMP)
