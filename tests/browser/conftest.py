@@ -265,10 +265,12 @@ def page_of(item) -> str | None:
     return None
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config, items) -> None:
-    """Put the tests of each page in one xdist group (``--dist loadgroup``)."""
-    for item in items:
-        page = page_of(item)
-        if page is not None and "site" in item.keywords:
-            item.add_marker(pytest.mark.xdist_group(page))
+def pytest_itemcollected(item) -> None:
+    """Put the tests of each page in one xdist group (``--dist loadgroup``).
+
+    Marked as each test is collected, so before xdist's workers read the
+    groups (in ``pytest_collection_modifyitems``).
+    """
+    page = page_of(item)
+    if page is not None and "site" in item.keywords:
+        item.add_marker(pytest.mark.xdist_group(page))
