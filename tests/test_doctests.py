@@ -30,6 +30,7 @@ MODULES = [
     "course_lib.normalization",
     "course_lib.blocks",
     "course_lib.clipping",
+    "course_lib.datasets.prepare",
 ]
 
 
