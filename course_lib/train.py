@@ -15,7 +15,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from course_lib.clipping import clip_grad_norm
-from course_lib.data import minibatches
+from course_lib.datasets.prepare import minibatches
 from course_lib.metrics import accuracy
 from course_lib.modules import Module
 from course_lib.validation import as_array, check_positive, check_rng, describe

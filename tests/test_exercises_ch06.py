@@ -5,7 +5,8 @@ import time
 import numpy as np
 import pytest
 
-from course_lib import data, losses, metrics, modules, optim, regularization, train
+from course_lib import datasets as data
+from course_lib import losses, metrics, modules, optim, regularization, train
 from course_lib.exercises import CheckFailed, check, evaluate
 from course_lib.exercises.ch06 import confusion_matrix as confusion
 from course_lib.exercises.ch06 import train_classifier as training

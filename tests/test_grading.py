@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib import answer_code, grade, progress, upgrade
-from course_lib.authoring import EXERCISE_KEY
 from course_lib.exercises import MIME_TYPE, evaluate
+from course_lib.tools import answer_code, grade, progress, upgrade
+from course_lib.tools.authoring import EXERCISE_KEY
 from tests.gradekit import (
     CHAPTER,
     EXERCISES,

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 from docutils import nodes
 
-from course_lib import authoring
+from course_lib.tools import authoring
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"

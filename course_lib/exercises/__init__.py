@@ -77,7 +77,7 @@ def check(name: str, answer: Any) -> None:
     if os.environ.get(GRADING_ENV) == "1":
         print(f"{name}: the grader checks this answer itself, after the notebook has run.")
         return
-    from course_lib import answer_code
+    from course_lib.tools import answer_code
 
     result = evaluate(name, answer)
     code = answer_code.of_function(answer)  # lets `progress` see later edits
