@@ -26,7 +26,7 @@ BUDGET = 3 * 2**20  # bytes a page may transfer: HTML, scripts, styles, fonts, i
 AXE = ROOT / ".node" / "node_modules" / "axe-core" / "axe.min.js"
 PDF = HTML / "how-deep-learning-models-are-trained.pdf"
 WIDTHS = (1400, 390)
-SKIP_DIRS = {"_static", "_sources", "_images", "_downloads"}
+SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "lite"}  # lite: test_lite.py
 PAGES = sorted(
     str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
     if not SKIP_DIRS & set(p.relative_to(HTML).parts) and p.name not in {"search.html",

@@ -120,7 +120,7 @@ class MinibatchesExercise(Exercise):
 
     def _coverage(self, ids: np.ndarray, sizes: list[int], n: int, batch_size: int,
                   label: str) -> None:
-        counts = np.bincount(ids, minlength=n)
+        counts = np.bincount(ids.astype(np.intp), minlength=n)  # intp: int32 in Pyodide
         expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
         short = n % batch_size
         if len(ids) == n - short and short and np.all(counts <= 1):
