@@ -255,7 +255,7 @@ def sig_zeros_like(dout, cache):
     (lambda dout, cache: dout * _sigmoid(dout) * (1 - _sigmoid(dout)), "failed",
      "slope at dout"),
     (sig_in_place, "failed", "in place"),
-    (sig_zero_shortcut, "failed", "shares its memory with `dout`"),
+    (sig_zero_shortcut, "failed", "shares memory with the argument `dout`"),
     (sig_zeros_like, "failed", "np.zeros_like(dout)"),
     (lambda dout, cache: (dout * cache.out * (1 - cache.out)).tolist(), "failed", "a list"),
     (lambda dout, cache: (dout * cache.out * (1 - cache.out)).ravel(), "failed", "has shape"),

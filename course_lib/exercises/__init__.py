@@ -19,7 +19,6 @@ from course_lib.exercises import (
     ch01,
     ch02,
     ch03,
-    ch03_sigmoid_backward,
     ch04,
     ch05,
     ch06,
@@ -46,8 +45,8 @@ __all__ = [
 ]
 
 _REGISTRY = build_registry([
-    *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES, *ch03_sigmoid_backward.EXERCISES,
-    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES, *ch07.EXERCISES,
+    *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES, *ch04.EXERCISES,
+    *ch05.EXERCISES, *ch06.EXERCISES, *ch07.EXERCISES,
 ])
 
 

@@ -41,10 +41,20 @@ class Exercise:
 
     ``run(answer)`` returns the success message, or raises ``Stop`` (through
     ``probe.fail`` or ``probe.call``) with the status and the explanation.
+
+    Every exercise follows the same rules, tested for all of them in
+    ``tests/test_checker.py``: its answer is called on ``Case`` objects
+    (through ``probe.call``), at least two of them of the same shape with
+    different values (a random generator is a value: its state), and an
+    answer that returns its first result again fails. ``reference`` is a
+    correct answer (``None`` when the library has none). A random generator
+    the answer is to draw from is put in ``Case.args``; each call gets a copy
+    in the same state.
     """
 
     name: str
     chapter: int
+    reference: Callable | None  # set by every subclass (a dataclass field in FunctionExercise)
 
     def run(self, answer: Any) -> str:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -98,6 +98,7 @@ class XorWeights(Exercise):
 
     name = "xor_weights"
     chapter = 1
+    reference = None  # the answer is weights chosen by hand; many are right
 
     def run(self, answer: Any) -> str:
         if callable(answer):

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from course_lib import layers
 from course_lib.exercises.compare import (
     compare_arrays,
     kind_of,
@@ -63,22 +64,15 @@ _FORWARD_HINTS = {
 }
 
 
-def _with_rng(answer: Any, seed: int) -> Any:
-    """``answer`` with a fresh ``default_rng(seed)`` as its last argument.
-
-    The generator is made at call time, so every call starts from the same
-    state, and it is not an argument of the probed call, whose mutation
-    check would otherwise see the generator's state advance.
-    """
-    def dropout_forward(x: np.ndarray, p: float, training: bool) -> Any:
-        return answer(x, p, training, np.random.default_rng(seed))
-    return dropout_forward
-
-
 def _forward_out(answer: Any, x: np.ndarray, p: float, training: bool, seed: int,
                  label: str) -> tuple:
-    case = Case(label, (x, p, training))
-    result = _run(_with_rng(answer, seed), case, _FORWARD_HINTS)
+    """Call ``answer(x, p, training, rng)`` with a fresh ``default_rng(seed)``.
+
+    The case holds the generator; every call gets a copy in that state
+    (``Case.fresh_args``), so equal seeds give equal draws.
+    """
+    case = Case(label, (x, p, training, np.random.default_rng(seed)))
+    result = _run(answer, case, _FORWARD_HINTS)
     out, cache = _out_and_cache(result, x, case)
     return case, out, cache
 
@@ -276,6 +270,7 @@ class DropoutForward(Exercise):
 
     name = "dropout_forward"
     chapter = 5
+    reference = staticmethod(layers.dropout_forward)
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
