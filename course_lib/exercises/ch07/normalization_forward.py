@@ -165,21 +165,31 @@ def _same_out(got: Any, wrong: Any) -> bool:
 
 
 def _cache_hint(got: Any, expected: tuple, case: Case) -> str:
-    """``out`` is right but the cache is not: name what the cache holds instead."""
+    """When ``out`` is right but the cache is not, name the field that is wrong."""
     try:
-        std, right = np.ravel(np.asarray(got[1][2], float)), np.ravel(expected[1].std)
-        x_hat = np.asarray(got[1][0], float)
+        out = got[0]
+        fields = [np.asarray(field, float) for field in got[1]]
+        x_hat, gamma, std = fields[0], fields[1], np.ravel(fields[2])
     except (TypeError, ValueError, IndexError):
         return ""
-    eps = case.kwargs.get("eps", 1e-5)
-    if std.shape == right.shape and np.allclose(std, right ** 2):
-        return ("`out` is right, but cache.std must be the standard deviation "
-                "np.sqrt(var + eps), not the variance: the backward pass divides by it.")
-    if std.shape == right.shape and np.allclose(std, np.sqrt(np.maximum(right ** 2 - eps, 0))):
-        return ("`out` is right, but cache.std must be np.sqrt(var + eps), the number you "
-                "divided by, eps included.")
-    if x_hat.shape == expected[1].x_hat.shape and not np.allclose(x_hat, expected[1].x_hat):
-        return "cache.x_hat must be the standardized input (x - mean) / std, before gamma and beta."
+    if compare_arrays(out, expected[0]) is not None:
+        return ""
+    right_std = np.ravel(expected[1].std)
+    if std.shape == right_std.shape and compare_arrays(std, right_std) is not None:
+        eps = case.kwargs.get("eps", 1e-5)
+        if np.allclose(std, right_std ** 2):
+            return ("`out` is right, but cache.std must be the standard deviation "
+                    "np.sqrt(var + eps), not the variance: the backward pass divides by it.")
+        if np.allclose(std, np.sqrt(np.maximum(right_std ** 2 - eps, 0)), rtol=1e-9):
+            return ("`out` is right, but cache.std must be np.sqrt(var + eps), the number you "
+                    "divided by, eps included.")
+    if x_hat.shape == expected[1].x_hat.shape and compare_arrays(
+            x_hat, expected[1].x_hat) is not None:
+        return ("`out` is right, but cache.x_hat must be the standardized input "
+                "(x - mean) / std, before gamma and beta.")
+    if gamma.shape == expected[1].gamma.shape and compare_arrays(
+            gamma, expected[1].gamma) is not None:
+        return "`out` is right, but cache.gamma must be the `gamma` you were given."
     return ""
 
 
