@@ -252,3 +252,18 @@ def _remembering(reference):
 def test_an_answer_that_remembers_its_first_result_fails(exercise):
     result = evaluate(exercise.name, _remembering(_reference(exercise)))
     assert result.status == "failed", result.to_text()
+
+
+def test_every_exercise_has_a_bank_of_learner_answers():
+    """Each exercise's bank (tests/test_exercises_chNN.py) holds at least five wrong
+    and three right answers written from its statement."""
+    import importlib
+    from collections import Counter
+    wrong, right = Counter(), Counter()
+    for chapter in range(1, 8):
+        module = importlib.import_module(f"tests.test_exercises_ch{chapter:02d}")
+        wrong.update(entry[0] for entry in module.BANK_WRONG)
+        right.update(entry[0] for entry in module.BANK_RIGHT)
+    short = {name: (wrong[name], right[name]) for name in names()
+             if wrong[name] < 5 or right[name] < 3}
+    assert not short, f"(wrong, right) answers in the banks: {short}"
