@@ -9,7 +9,7 @@ import numpy as np
 from course_lib import init
 from course_lib.exercises.ch02._shared import _NAME_ERROR
 from course_lib.exercises.compare import kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
 
 _HE_SHAPES = ((300, 200), (50, 400))
@@ -52,6 +52,21 @@ def _stats_hint(std: float, fan_in: int, fan_out: int) -> str:
     return "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))."
 
 
+_HE_PATTERNS = (
+    ("exception", "data type",
+     "rng.standard_normal and rng.normal take the shape as one tuple: size=(fan_in, fan_out). "
+     "A second number is read as a dtype."),
+    ("exception", "NameError", _NAME_ERROR),
+)
+_HE_HINTS = {
+    "exception": "Draw with the generator you are given: "
+                 "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).",
+    "warning": "Your code divided by zero or overflowed for these sizes. Draw the weights "
+               "with the scale given, without rescaling them by their own mean or standard "
+               "deviation: rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).",
+}
+
+
 class HeInit(Exercise):
     """Checks ``he_init(fan_in, fan_out, rng)`` by its statistics, not its values."""
 
@@ -76,23 +91,7 @@ class HeInit(Exercise):
 
     def _draw(self, answer: Any, case: Case) -> np.ndarray:
         fan_in, fan_out, _ = case.args
-        try:
-            w = call(answer, case)
-        except Stop as stop:
-            if stop.kind == "exception" and "data type" in stop.message:
-                stop.hint = ("rng.standard_normal and rng.normal take the shape as one tuple: "
-                             "size=(fan_in, fan_out). A second number is read as a dtype.")
-            elif stop.kind == "exception" and "NameError" in stop.message:
-                stop.hint = _NAME_ERROR
-            elif stop.kind == "exception" and not stop.hint:
-                stop.hint = ("Draw with the generator you are given: "
-                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
-            elif stop.kind == "warning" and not stop.hint:
-                stop.hint = ("Your code divided by zero or overflowed for these sizes. "
-                             "Draw the weights with the scale given, without rescaling "
-                             "them by their own mean or standard deviation: "
-                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
-            raise
+        w = call(answer, case, hints=_HE_HINTS, patterns=_HE_PATTERNS)
         where = f"With {case.label}"
         if not isinstance(w, np.ndarray):
             fail(f"{where}, your result is {kind_of(w)}, expected an array of shape "
@@ -118,7 +117,16 @@ class HeInit(Exercise):
         for case in cases[:len(_HE_SHAPES)]:
             self._check_statistics(self._draw(answer, case), *case.args[:2])
         first, again, other = (self._draw(answer, case) for case in cases[2:5])
-        self._check_rng(first, again, other)
+        rng_rule(first, again, other, not_reproducible=(
+            "Two calls with np.random.default_rng(7) gave different weights: your "
+            "function is not reproducible.",
+            "Draw every random number from the `rng` argument (rng.normal(...)), not "
+            "from np.random.normal or a generator you create inside the function."),
+                 ignores_rng=(
+            "Calls with np.random.default_rng(7) and np.random.default_rng(8) gave "
+            "the same weights: your function ignores its `rng` argument.",
+            "Do not create a new generator inside the function (such as "
+            "np.random.default_rng(0)); use the `rng` you are given."))
         self._draw(answer, cases[5])
         return ("Shapes (300, 200), (50, 400) and (1, 1) are right, the weights have mean 0, "
                 "standard deviation sqrt(2 / fan_in) and a normal shape, and they come "
@@ -142,17 +150,3 @@ class HeInit(Exercise):
                  f"(kurtosis {kurtosis:.2f}, a normal distribution has 3).",
                  "Use the values of rng.normal as they come: not rng.uniform or "
                  "rng.integers, and without clipping or rescaling them.")
-
-    @staticmethod
-    def _check_rng(first: np.ndarray, again: np.ndarray, other: np.ndarray) -> None:
-        """Seed 7 twice must agree; seed 7 and seed 8 must not."""
-        if not np.array_equal(first, again):
-            fail("Two calls with np.random.default_rng(7) gave different weights: your "
-                 "function is not reproducible.",
-                 "Draw every random number from the `rng` argument (rng.normal(...)), not "
-                 "from np.random.normal or a generator you create inside the function.")
-        if np.array_equal(first, other):
-            fail("Calls with np.random.default_rng(7) and np.random.default_rng(8) gave "
-                 "the same weights: your function ignores its `rng` argument.",
-                 "Do not create a new generator inside the function (such as "
-                 "np.random.default_rng(0)); use the `rng` you are given.")

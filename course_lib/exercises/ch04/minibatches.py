@@ -10,7 +10,7 @@ import numpy as np
 
 from course_lib import data
 from course_lib.exercises.compare import kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
 
 _SHUFFLE_HINT = ("Draw one permutation of the example indices, idx = rng.permutation(len(x)), "
@@ -68,14 +68,10 @@ class MinibatchesExercise(Exercise):
                 return _NotIterable(out)
             return list(iterator)
 
-        try:
-            batches = call(minibatches, Case(label, (x, y, batch_size)))
-        except Stop as stop:
-            if stop.kind == "mutation":
-                stop.hint = ("rng.shuffle(x) and np.random.shuffle(x) reorder the caller's "
-                             "array in place (and shuffling x and y separately breaks the "
-                             "pairs). " + _SHUFFLE_HINT)
-            raise
+        batches = call(minibatches, Case(label, (x, y, batch_size)), hints={
+            "mutation": "rng.shuffle(x) and np.random.shuffle(x) reorder the caller's array in "
+                        "place (and shuffling x and y separately breaks the pairs). "
+                        + _SHUFFLE_HINT})
         if (isinstance(batches, list) and len(batches) == 2
                 and all(isinstance(b, np.ndarray) for b in batches)
                 and len(batches[0]) == len(batches[1]) <= batch_size
@@ -195,16 +191,16 @@ class MinibatchesExercise(Exercise):
         first = self._order(answer, x, y, 6, 7, label + " with rng = default_rng(7)")
         again = self._order(answer, x, y, 6, 7, label + " again with default_rng(7)")
         other = self._order(answer, x, y, 6, 8, label + " with default_rng(8)")
-        if not np.array_equal(first, again):
-            fail("Called twice with generators made from the same seed, your function "
-                 "shuffled differently, so runs cannot be reproduced.",
-                 "Use the `rng` you are given (rng.permutation), not np.random.permutation "
-                 "or np.random.shuffle, which use numpy's hidden global generator.")
-        if np.array_equal(first, other):
-            fail("Called with generators from different seeds (7 and 8), your function "
-                 "produced the same order: it ignores `rng`.",
-                 "Draw the permutation from the `rng` argument (rng.permutation(n)); do not "
-                 "create a generator with a fixed seed inside the function.")
+        rng_rule(first, again, other, not_reproducible=(
+            "Called twice with generators made from the same seed, your function "
+            "shuffled differently, so runs cannot be reproduced.",
+            "Use the `rng` you are given (rng.permutation), not np.random.permutation "
+            "or np.random.shuffle, which use numpy's hidden global generator."),
+                 ignores_rng=(
+            "Called with generators from different seeds (7 and 8), your function "
+            "produced the same order: it ignores `rng`.",
+            "Draw the permutation from the `rng` argument (rng.permutation(n)); do not "
+            "create a generator with a fixed seed inside the function."))
         shared = np.random.default_rng(3)
         epoch1 = self._order(answer, x, y, 6, shared, label + ", epoch 1 with one rng")
         epoch2 = self._order(answer, x, y, 6, shared, label + ", epoch 2 with the same rng")

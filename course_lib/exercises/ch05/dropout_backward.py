@@ -7,10 +7,9 @@ from typing import Any
 import numpy as np
 
 from course_lib import layers
-from course_lib.exercises.ch05.dropout_forward import _run
 from course_lib.exercises.compare import compare_arrays
 from course_lib.exercises.gradient import check_answer_backward
-from course_lib.exercises.probe import Case, fail, quietly
+from course_lib.exercises.probe import Case, call, fail, quietly
 from course_lib.exercises.spec import Exercise, require_callable
 
 
@@ -36,14 +35,16 @@ _BACKWARD_HINTS = {
     "exception": "cache is the DropoutCache(mask, p) returned by dropout_forward: "
                  "read cache.mask (the scaled mask) and cache.p. In evaluation mode "
                  "cache.mask is None, because dropout was the identity: then dx = dout.",
-    "truth value": "Test for evaluation mode with `if cache.mask is None:`. "
-                   "`if not cache.mask` and `if cache.mask == None` look at every entry "
-                   "of the mask array when there is one, and Python cannot turn that "
-                   "into a single True or False.",
     "mutation": "Return a new array (dout * mask); dout *= mask changes the caller's array.",
     "warning": "Multiply dout by the mask; dividing by it divides by zero where an entry "
                "was dropped.",
 }
+_BACKWARD_PATTERNS = (
+    ("exception", "truth value",
+     "Test for evaluation mode with `if cache.mask is None:`. `if not cache.mask` and "
+     "`if cache.mask == None` look at every entry of the mask array when there is one, and "
+     "Python cannot turn that into a single True or False."),
+)
 
 
 class DropoutBackward(Exercise):
@@ -64,7 +65,7 @@ class DropoutBackward(Exercise):
         for case in cases:
             dout, cache = case.fresh_args()[0]
             expected = layers.dropout_backward(dout, cache)
-            got = _run(answer, case, _BACKWARD_HINTS)
+            got = call(answer, case, hints=_BACKWARD_HINTS, patterns=_BACKWARD_PATTERNS)
             if isinstance(got, tuple) and got and isinstance(got[0], np.ndarray):
                 fail(f"On {case.label}, your function returned a tuple of {len(got)} "
                      "values; dropout_backward returns dx alone, an array of shape "

@@ -11,25 +11,8 @@ from course_lib.exercises.compare import (
     compare_arrays,
     kind_of,
 )
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
-
-
-def _run(answer: Any, case: Case, hints: dict[str, str]) -> Any:
-    """``probe.call`` with a hint attached to errors, by kind.
-
-    An exception about the truth value of an array gets ``hints["truth value"]``
-    when there is one.
-    """
-    try:
-        return call(answer, case)
-    except Stop as stop:
-        if (stop.kind == "exception" and "truth value" in stop.message
-                and "truth value" in hints):
-            stop.hint = hints["truth value"]
-        if not stop.hint and stop.kind in hints:
-            stop.hint = hints[stop.kind]
-        raise
 
 
 def _out_and_cache(result: Any, x: np.ndarray, case: Case) -> tuple[np.ndarray, Any]:
@@ -72,7 +55,7 @@ def _forward_out(answer: Any, x: np.ndarray, p: float, training: bool, seed: int
     (``Case.fresh_args``), so equal seeds give equal draws.
     """
     case = Case(label, (x, p, training, np.random.default_rng(seed)))
-    result = _run(answer, case, _FORWARD_HINTS)
+    result = call(answer, case, hints=_FORWARD_HINTS)
     out, cache = _out_and_cache(result, x, case)
     return case, out, cache
 
@@ -164,17 +147,17 @@ def _check_reproducible(answer: Any) -> None:
     x = np.random.default_rng(512).normal(size=(20, 30))
     _, first, _ = _training_out(answer, x, 0.5, 3, "a 20x30 batch with rng = default_rng(3)")
     _, again, _ = _training_out(answer, x, 0.5, 3, "the same batch with a fresh default_rng(3)")
-    if not np.array_equal(first, again):
-        fail("Two calls with generators in the same state, np.random.default_rng(3), "
-             "dropped different entries.",
-             "Draw the mask from the `rng` argument (rng.random(x.shape)), not from "
-             "np.random.rand or np.random.random: the rng makes runs reproducible.")
     _, other, _ = _training_out(answer, x, 0.5, 4, "the same batch with rng = default_rng(4)")
-    if np.array_equal(first, other):
-        fail("Calls with different generators (default_rng(3) and default_rng(4)) dropped "
-             "exactly the same entries.",
-             "Use the `rng` you are given (rng.random(x.shape)); do not create your own "
-             "generator with a fixed seed inside the function.")
+    rng_rule(first, again, other, not_reproducible=(
+        "Two calls with generators in the same state, np.random.default_rng(3), "
+        "dropped different entries.",
+        "Draw the mask from the `rng` argument (rng.random(x.shape)), not from "
+        "np.random.rand or np.random.random: the rng makes runs reproducible."),
+             ignores_rng=(
+        "Calls with different generators (default_rng(3) and default_rng(4)) dropped "
+        "exactly the same entries.",
+        "Use the `rng` you are given (rng.random(x.shape)); do not create your own "
+        "generator with a fixed seed inside the function."))
 
 
 def _check_evaluation(answer: Any) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from course_lib import data
 from course_lib.exercises.compare import kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail
 from course_lib.exercises.spec import Exercise, require_callable
 
 TARGET_ACCURACY = 0.95
@@ -147,15 +147,11 @@ class TrainClassifierExercise(Exercise):
         """Call the answer on ``case`` and measure its model on ``split`` (whose
         train and val sets the case holds); return the model, its held-out
         accuracy and the number of held-out digits."""
-        try:
-            out = call(answer, case)
-        except Stop as stop:
-            if stop.kind == "mutation":
-                stop.hint = ("Leave the caller's arrays as they are: shuffle or standardize "
-                             "copies (x[idx] with idx = rng.permutation(len(x)) is a new "
-                             "array; x[:] = x[idx] or x -= mean writes into the caller's). "
-                             "train.fit shuffles every epoch for you.")
-            raise
+        out = call(answer, case, hints={
+            "mutation": "Leave the caller's arrays as they are: shuffle or standardize copies "
+                        "(x[idx] with idx = rng.permutation(len(x)) is a new array; "
+                        "x[:] = x[idx] or x -= mean writes into the caller's). train.fit "
+                        "shuffles every epoch for you."})
         model = self._model(out)
         reported = out[1]
         self._check_model_kind(model, reported)
