@@ -267,3 +267,56 @@ def test_every_exercise_has_a_bank_of_learner_answers():
     short = {name: (wrong[name], right[name]) for name in names()
              if wrong[name] < 5 or right[name] < 3}
     assert not short, f"(wrong, right) answers in the banks: {short}"
+
+
+# ------------------------------------------------------------- new arrays in every branch
+
+def _fresh_exercises():
+    from course_lib.exercises.spec import FunctionExercise
+    return [e for e in _exercises() if isinstance(e, FunctionExercise)
+            and e.fresh_outputs is not None]
+
+
+def _shortcut(reference):
+    """The right values, but wherever a result equals an input array, that input itself:
+    the "nothing to change" shortcut (return w when grad is 0, the gradients when their
+    norm is below the limit, beta for a batch of one)."""
+    from course_lib.exercises.probe import _arrays_in
+
+    def answer(*args, **kwargs):
+        inputs = _arrays_in(list(args)) + _arrays_in(kwargs)
+
+        def swap(value):
+            if isinstance(value, np.ndarray):
+                same = [a.reshape(value.shape) for a in inputs  # the input, or a view of it
+                        if a.size == value.size and a.dtype == value.dtype
+                        and np.array_equal(a.reshape(value.shape), value)]
+                return same[0] if same else value
+            if isinstance(value, tuple) and hasattr(value, "_fields"):
+                return value  # a cache: only the results proper must be new
+            if isinstance(value, (list, tuple)):
+                return type(value)(swap(v) for v in value)
+            return value
+        return swap(reference(*args, **kwargs))
+    return answer
+
+
+#: Exercises asking for new arrays whose results never equal an input (no
+#: "nothing to change" branch): layer normalization mixes x, gamma and beta in
+#: every entry of out, whatever the input.
+NO_SHORTCUT = {"layernorm_forward"}
+
+
+@pytest.mark.parametrize("exercise", [e for e in _fresh_exercises() if e.name not in NO_SHORTCUT],
+                         ids=lambda e: e.name)
+def test_a_nothing_to_change_shortcut_returning_an_input_fails(exercise):
+    """Where the task asks for new arrays, a check has a case in which the result
+    equals an input, and returning that input fails there."""
+    result = evaluate(exercise.name, _shortcut(exercise.reference))
+    assert result.status == "failed" and "shares memory" in result.message, result.to_text()
+
+
+def test_the_exercises_asking_for_new_arrays_check_them():
+    asked = {"relu_backward", "sigmoid_backward", "gd_step", "momentum_step", "adam_step",
+             "clip_grad_norm", "batchnorm_backward", "batchnorm_forward", "layernorm_forward"}
+    assert asked <= {e.name for e in _fresh_exercises()}

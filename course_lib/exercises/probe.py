@@ -69,11 +69,13 @@ def fail(message: str, hint: str = "", kind: str = "wrong") -> NoReturn:
 
 def _argument_names(fn: Callable, args: tuple, kwargs: dict) -> list[str]:
     """Names of the parameters that ``args`` bind to, or ``argument 1``, ..."""
+    generic = [f"argument {i + 1}" for i in range(len(args))]
     try:
-        bound = inspect.signature(fn).bind_partial(*args, **kwargs)
-        return list(bound.arguments)[: len(args)]
+        named = list(inspect.signature(fn).bind_partial(*args, **kwargs).arguments)
     except (TypeError, ValueError):
-        return [f"argument {i + 1}" for i in range(len(args))]
+        return generic
+    # one name per positional argument (a `*args` parameter takes several)
+    return named[: len(args)] if len(named) >= len(args) else generic
 
 
 def _same(a: Any, b: Any) -> bool:
