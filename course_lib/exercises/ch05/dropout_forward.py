@@ -246,6 +246,13 @@ def _check_edge_cases(answer: Any) -> None:
              "mask = (rng.random(x.shape) >= p) / (1 - p) works for any shape of x.")
     x1 = rng.uniform(0.5, 2.0, size=(1, 6))
     _training_out(answer, x1, 0.3, 9, "a batch of one (shape (1, 6)), p = 0.3")
+    xi = rng.integers(1, 6, size=(4, 5))
+    case, out, _ = _training_out(answer, xi, 0.5, 10,
+                                 "an integer x (4, 5) in training mode, p = 0.5")
+    if not np.all(np.isclose(out, 0) | np.isclose(out, 2 * xi)):
+        fail(f"On {case.label}, every entry of out should be 0 or x / (1 - p) = 2x.",
+             "Multiply x by the scaled mask, out = x * mask: the product is a float array "
+             "even when x holds integers.")
 
 
 class DropoutForward(Exercise):
