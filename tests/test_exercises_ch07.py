@@ -653,3 +653,12 @@ BANK_RIGHT = [
 ]
 
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
+
+
+def test_layernorm_forward_integer_output_for_integer_input():
+    def empty_like(x, gamma, beta, eps=1e-5):
+        result, cache = normalization.layernorm_forward(x, gamma, beta, eps)
+        out = np.empty_like(x)  # an int array when x is one: the fractions are lost
+        out[...] = result
+        return out, cache
+    assert_fails("layernorm_forward", empty_like, "integer inputs", "dtype int64")
