@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib import data
+from course_lib import datasets as data
 from course_lib.exercises.compare import kind_of
 from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
