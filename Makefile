@@ -43,6 +43,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS) -W -n --keep-going
+	$(BIN)/python book/lite/build.py
 	@if [ -n "$(CHROMIUM)" ]; then $(MAKE) --no-print-directory pdf; \
 	else echo "No Chromium, so no PDF of the book (the website is complete): install chromium, then make pdf."; fi
 	@echo "The book is built: open book/_build/html/index.html in a browser."
@@ -57,14 +58,25 @@ $(AXE):
 	npm install --silent --no-audit --no-fund --prefix .node axe-core@$(AXE_VERSION)
 
 # The chapters in the browser: JupyterLite with Pyodide, in book/_build/html/lite
-# (work in progress: not yet part of `make book`).
+# (`make book` builds it too, after the pages).
 lite: $(STAMP)
 	$(BIN)/python book/lite/build.py
 
+# Every chapter in the app, two pages at a time (one per core); timings at the end.
 lite-test: prerequisites $(STAMP)
-	$(BIN)/pytest -m lite tests/browser/test_lite.py
+	@rm -rf book/_build/lite-timings
+	$(BIN)/pytest -m lite -n $(JOBS) tests/browser/test_lite.py
+	@cat book/_build/lite-timings/*.txt
 
-test: prerequisites $(STAMP) lint unit notebooks book site
+# The book build executes the chapters on one core, so it runs beside the
+# library tests and the notebooks (each prints its output when it ends);
+# the browser tests need the built site, so they come after. GNU make 3.x
+# (macOS's /usr/bin/make) has no --output-sync: there they run one by one.
+SIDE_BY_SIDE := $(if $(filter 3.%,$(MAKE_VERSION)),-j1,-j2 --output-sync=target)
+test: prerequisites $(STAMP) $(AXE) lint
+	@echo "Library tests, notebooks and the book build (side by side where make can)..."
+	@$(MAKE) --no-print-directory $(SIDE_BY_SIDE) unit notebooks book
+	@$(MAKE) --no-print-directory site lite-test
 	@echo "All tests passed."
 
 lint: $(STAMP)
@@ -84,7 +96,7 @@ prerequisites:
 	@command -v pdftotext >/dev/null || { echo "make test needs pdftotext to check the PDF: 'sudo apt-get install poppler-utils' (Debian/Ubuntu) or 'brew install poppler' (macOS)."; exit 1; }
 
 site: prerequisites $(STAMP) $(AXE)
-	$(BIN)/pytest -m site -n $(JOBS)
+	$(BIN)/pytest -m site -n $(JOBS) --dist loadgroup
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

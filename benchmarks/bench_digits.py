@@ -26,7 +26,8 @@ import numpy as np  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
-from course_lib import data, losses, metrics, modules, optim, train  # noqa: E402
+from course_lib import datasets as data  # noqa: E402
+from course_lib import losses, metrics, modules, optim, train  # noqa: E402
 
 EPOCHS, BATCH, LR, HIDDEN = 20, 32, 2e-3, 128
 

@@ -33,7 +33,8 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from course_lib import data, losses, metrics, modules, optim, schedules, train  # noqa: E402
+from course_lib import datasets as data  # noqa: E402
+from course_lib import losses, metrics, modules, optim, schedules, train  # noqa: E402
 
 HIDDEN, BATCH, LR, EPOCHS, N_VAL, MIN_STD = 128, 256, 2e-3, 6, 5000, 0.1
 

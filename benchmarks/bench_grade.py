@@ -30,7 +30,7 @@ from pathlib import Path  # noqa: E402
 
 import nbformat  # noqa: E402
 
-from course_lib import grade, upgrade  # noqa: E402
+from course_lib.tools import grade, upgrade  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = "01_neural_networks.ipynb"

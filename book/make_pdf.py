@@ -33,6 +33,7 @@ PRINT_SETUP = """() => {
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
   const style = document.createElement('style');
   style.textContent = `
+    html { font-size: 14px !important; }
     .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .header-article-items,
     .prev-next-area, .bd-footer, .bd-footer-article, .toggle-button, #pst-back-to-top,
     .bd-header-article, .headerlink { display: none !important; }
@@ -62,12 +63,18 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+_SHARED = ("_images/", "_static/")
+
+
 def _route(route, base: str, singlehtml: Path) -> None:
     url = route.request.url
-    if url.startswith(base + "book/_images/"):
+    shared = next((f for f in _SHARED if url.startswith(base + "book/" + f)), None)
+    if shared:
         # The single page is book/intro.html (the root document's path), but
-        # Sphinx writes its images' addresses relative to the output root.
-        route.fulfill(path=str(singlehtml / "_images" / unquote(url[len(base + "book/_images/"):])))
+        # Sphinx writes the addresses of its images, styles and scripts
+        # relative to the output root.
+        path = urlparse(url).path[len("/book/"):]
+        route.fulfill(path=str(singlehtml / unquote(path)))
     elif url.startswith(base):
         route.continue_()
     elif "/mathjax@3/es5/" in url:

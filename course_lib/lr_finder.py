@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course_lib.data import minibatches
+from course_lib.datasets.prepare import minibatches
 from course_lib.optim import SGD
 from course_lib.validation import (
     as_array,

@@ -75,7 +75,9 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -
     num_classes = check_positive(num_classes, "num_classes", integer=True)
     y_true = as_labels(y_true, "y_true", num_classes=num_classes)
     y_pred = as_labels(y_pred, "y_pred", n=y_true.size, num_classes=num_classes)
-    counts = np.bincount(y_true * num_classes + y_pred, minlength=num_classes**2)
+    # bincount takes only np.intp, which is int32 in the browser (Pyodide, 32-bit WebAssembly).
+    pairs = (y_true * num_classes + y_pred).astype(np.intp)
+    counts = np.bincount(pairs, minlength=num_classes**2)
     return counts.reshape(num_classes, num_classes).astype(np.int64)
 
 

@@ -12,10 +12,14 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 import numpy as np
-from tqdm.auto import tqdm
+
+try:
+    from tqdm.auto import tqdm
+except ImportError:  # the in-browser app (Pyodide) has no tqdm: a plain progress line
+    tqdm = None
 
 from course_lib.clipping import clip_grad_norm
-from course_lib.data import minibatches
+from course_lib.datasets.prepare import minibatches
 from course_lib.metrics import accuracy
 from course_lib.modules import Sequential
 from course_lib.regularization import is_weight_matrix
@@ -212,7 +216,8 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
         norm before clipping, or None without clip}`` (``gradflow.Monitor``
         is one).
     progress : bool
-        Show a ``tqdm`` progress bar.
+        Show a ``tqdm`` progress bar (without tqdm installed, as in the
+        browser app, one printed line per epoch).
 
     Returns
     -------
@@ -236,7 +241,8 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
                             f"got {describe(cb)}")
     step_callbacks = [cb for cb in callbacks if callable(getattr(cb, "on_step_end", None))]
     history = History()
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress)
+    bar = (_PlainBar if tqdm is None else tqdm)(range(epochs), desc="epochs",
+                                                disable=not progress)
     step = 0
     for epoch in bar:
         if schedule is not None:
@@ -257,3 +263,24 @@ def fit(model, loss_fn: Callable, optimizer, train: tuple, val: tuple | None = N
             cb.on_train_end(history, model)
     model.eval()
     return history
+
+
+class _PlainBar:
+    """The part of a tqdm bar that :func:`fit` uses, printing one line per epoch."""
+
+    def __init__(self, iterable, desc: str, disable: bool):
+        self.items, self.desc, self.disable = list(iterable), desc, disable
+        self.n = 0
+
+    def __iter__(self):
+        for n, item in enumerate(self.items, start=1):
+            self.n = n
+            yield item
+
+    def set_postfix(self, values: dict) -> None:
+        if not self.disable:
+            shown = ", ".join(f"{k}={v}" for k, v in values.items())
+            print(f"{self.desc} {self.n}/{len(self.items)}: {shown}", flush=True)
+
+    def close(self) -> None:
+        pass

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib import grade, upgrade
 from course_lib.exercises import MIME_TYPE, CheckResult, exercises_of_chapter
+from course_lib.tools import grade, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = "01_neural_networks.ipynb"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from course_lib import authoring
-from course_lib.authoring import AuthoringError, learner_version, strip_solutions
+from course_lib.tools import authoring
+from course_lib.tools.authoring import AuthoringError, learner_version, strip_solutions
 
 
 def notebook(*cells):

@@ -161,11 +161,42 @@ def test_every_check_runs_in_well_under_a_second():
 
 
 # ------------------------------------------------------------- kinds for every exercise
+# The rule "values, not just shapes" for every registered exercise, whatever
+# its class: the cases its check really runs are recorded (every call of a
+# learner's answer goes through Case.fresh_args), and an answer that returns
+# its first result again must fail.
 
-def _function_exercises():
+#: Exercises whose answer takes no input (xor_weights: weights chosen by hand).
+NO_INPUT = {"xor_weights"}
+
+
+def _exercises(with_input=True):
     from course_lib.exercises import _REGISTRY
-    from course_lib.exercises.spec import FunctionExercise
-    return [e for e in _REGISTRY.values() if isinstance(e, FunctionExercise)]
+    return [e for e in _REGISTRY.values() if (e.name not in NO_INPUT) == with_input]
+
+
+def _reference(exercise):
+    """A right answer: the exercise's reference, or the chapter's own for train_classifier."""
+    if exercise.reference is not None:
+        return exercise.reference
+    from tests.test_exercises_ch06 import _tc_module
+    assert exercise.name == "train_classifier", f"{exercise.name} has no reference"
+    return _tc_module
+
+
+def _recorded_cases(exercise, monkeypatch):
+    """The cases on which ``exercise``'s check calls a right answer."""
+    from course_lib.exercises.probe import Case
+    seen, fresh_args = [], Case.fresh_args
+
+    def recording(case):
+        seen.append(case)
+        return fresh_args(case)
+
+    monkeypatch.setattr(Case, "fresh_args", recording)
+    result = evaluate(exercise.name, _reference(exercise))
+    assert result.passed, result.to_text()
+    return seen
 
 
 def _signature(value):
@@ -177,29 +208,115 @@ def _signature(value):
     return type(value).__name__
 
 
-@pytest.mark.parametrize("exercise", _function_exercises(), ids=lambda e: e.name)
-def test_two_cases_of_one_shape_with_different_values(exercise):
-    """An answer that remembers an earlier call, or ignores its input's values, fails."""
+def _differ(a, b):
+    """True when two argument tuples hold different values; a generator's value is its
+    state, so default_rng(7) and default_rng(8) differ."""
     from course_lib.exercises.probe import _same
-    cases = exercise.cases()
+    if isinstance(a, np.random.Generator) and isinstance(b, np.random.Generator):
+        return a.bit_generator.state != b.bit_generator.state
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
+        return any(_differ(x, y) for x, y in zip(a, b))
+    return not _same(a, b)
+
+
+@pytest.mark.parametrize("exercise", _exercises(), ids=lambda e: e.name)
+def test_two_cases_of_one_shape_with_different_values(exercise, monkeypatch):
+    """An answer that remembers an earlier call, or ignores its input's values, fails."""
+    cases = _recorded_cases(exercise, monkeypatch)
     pairs = [
         (a.label, b.label) for i, a in enumerate(cases) for b in cases[i + 1:]
-        if _signature(a.args) == _signature(b.args) and not _same(a.args, b.args)
+        if _signature(a.args) == _signature(b.args) and _differ(a.args, b.args)
     ]
     assert pairs, f"{exercise.name}: no two cases of one shape with different values"
 
 
-def _remembering(exercise):
+def test_only_the_exercises_without_input_are_left_out():
+    from course_lib.exercises import _REGISTRY
+    assert NO_INPUT <= set(_REGISTRY)
+    for name in NO_INPUT:
+        assert _REGISTRY[name].reference is None
+
+
+def _remembering(reference):
     """An answer right on the first call that returns that first result forever after."""
     memory = []
 
     def answer(*args, **kwargs):
         if not memory:
-            memory.append(exercise.reference(*args, **kwargs))
+            memory.append(reference(*args, **kwargs))
         return memory[0]
     return answer
 
 
-@pytest.mark.parametrize("exercise", _function_exercises(), ids=lambda e: e.name)
+@pytest.mark.parametrize("exercise", _exercises(), ids=lambda e: e.name)
 def test_an_answer_that_remembers_its_first_result_fails(exercise):
-    assert evaluate(exercise.name, _remembering(exercise)).status == "failed"
+    result = evaluate(exercise.name, _remembering(_reference(exercise)))
+    assert result.status == "failed", result.to_text()
+
+
+def test_every_exercise_has_a_bank_of_learner_answers():
+    """Each exercise's bank (tests/test_exercises_chNN.py) holds at least five wrong
+    and three right answers written from its statement."""
+    import importlib
+    from collections import Counter
+    wrong, right = Counter(), Counter()
+    for chapter in range(1, 8):
+        module = importlib.import_module(f"tests.test_exercises_ch{chapter:02d}")
+        wrong.update(entry[0] for entry in module.BANK_WRONG)
+        right.update(entry[0] for entry in module.BANK_RIGHT)
+    short = {name: (wrong[name], right[name]) for name in names()
+             if wrong[name] < 5 or right[name] < 3}
+    assert not short, f"(wrong, right) answers in the banks: {short}"
+
+
+# ------------------------------------------------------------- new arrays in every branch
+
+def _fresh_exercises():
+    from course_lib.exercises.spec import FunctionExercise
+    return [e for e in _exercises() if isinstance(e, FunctionExercise)
+            and e.fresh_outputs is not None]
+
+
+def _shortcut(reference):
+    """The right values, but wherever a result equals an input array, that input itself:
+    the "nothing to change" shortcut (return w when grad is 0, the gradients when their
+    norm is below the limit, beta for a batch of one)."""
+    from course_lib.exercises.probe import _arrays_in
+
+    def answer(*args, **kwargs):
+        inputs = _arrays_in(list(args)) + _arrays_in(kwargs)
+
+        def swap(value):
+            if isinstance(value, np.ndarray):
+                same = [a.reshape(value.shape) for a in inputs  # the input, or a view of it
+                        if a.size == value.size and a.dtype == value.dtype
+                        and np.array_equal(a.reshape(value.shape), value)]
+                return same[0] if same else value
+            if isinstance(value, tuple) and hasattr(value, "_fields"):
+                return value  # a cache: only the results proper must be new
+            if isinstance(value, (list, tuple)):
+                return type(value)(swap(v) for v in value)
+            return value
+        return swap(reference(*args, **kwargs))
+    return answer
+
+
+#: Exercises asking for new arrays whose results never equal an input (no
+#: "nothing to change" branch): layer normalization mixes x, gamma and beta in
+#: every entry of out, whatever the input.
+NO_SHORTCUT = {"layernorm_forward"}
+
+
+@pytest.mark.parametrize("exercise", [e for e in _fresh_exercises() if e.name not in NO_SHORTCUT],
+                         ids=lambda e: e.name)
+def test_a_nothing_to_change_shortcut_returning_an_input_fails(exercise):
+    """Where the task asks for new arrays, a check has a case in which the result
+    equals an input, and returning that input fails there."""
+    result = evaluate(exercise.name, _shortcut(exercise.reference))
+    assert result.status == "failed" and "shares memory" in result.message, result.to_text()
+
+
+def test_the_exercises_asking_for_new_arrays_check_them():
+    asked = {"relu_backward", "sigmoid_backward", "gd_step", "momentum_step", "adam_step",
+             "clip_grad_norm", "batchnorm_backward", "batchnorm_forward", "layernorm_forward"}
+    assert asked <= {e.name for e in _fresh_exercises()}

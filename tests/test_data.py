@@ -1,4 +1,4 @@
-"""Tests for course_lib.data: synthetic sets, loaders, splits, scaling, batches."""
+"""Tests for course_lib.datasets: synthetic sets, loaders, splits, scaling, batches."""
 
 import gzip
 import re
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib import data
+from course_lib import datasets as data
+from course_lib.datasets import fashion_mnist
 
 
 def rng(seed=0):
@@ -103,7 +104,7 @@ def test_load_fashion_mnist_from_path(tmp_path):
 
 
 def test_load_fashion_mnist_from_env_and_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "FASHION_MNIST_DEBIAN_DIR", tmp_path / "nodebian")
+    monkeypatch.setattr(fashion_mnist, "FASHION_MNIST_DEBIAN_DIR", tmp_path / "nodebian")
     fake_fashion(tmp_path / "env")
     monkeypatch.setenv("COURSE_FASHION_MNIST", str(tmp_path / "env"))
     assert data.load_fashion_mnist().x_train.shape == (6, 784)
@@ -113,13 +114,13 @@ def test_load_fashion_mnist_from_env_and_cache(tmp_path, monkeypatch):
 
 
 def test_missing_fashion_mnist_says_where_and_how(tmp_path, monkeypatch):
-    monkeypatch.setattr(data, "FASHION_MNIST_DEBIAN_DIR", tmp_path / "nodebian")
+    monkeypatch.setattr(fashion_mnist, "FASHION_MNIST_DEBIAN_DIR", tmp_path / "nodebian")
     monkeypatch.delenv("COURSE_FASHION_MNIST", raising=False)
 
     def no_network(*args, **kwargs):
         raise AssertionError("tried to download")
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(fashion_mnist.urllib.request, "urlopen", no_network)
     with pytest.raises(FileNotFoundError) as err:
         data.load_fashion_mnist(cache_dir=tmp_path / "cache")
     message = str(err.value)

@@ -663,6 +663,42 @@ BANK_RIGHT = [
 ]
 
 
+
+def _xor(w1, b1, w2, b2, **keys):
+    """A learner's xor_weights(): the four assignments, returned as a dict."""
+    def xor_weights():
+        return {"w1": np.array(w1), "b1": np.array(b1), "w2": np.array(w2), "b2": b2, **keys}
+    return xor_weights
+
+
+_OR_AND = ([[20.0, 20.0], [20.0, 20.0]], [-10.0, -30.0])  # unit 1 OR, unit 2 AND
+
+BANK_WRONG += [
+    ("xor_weights", _xor(*_OR_AND, [[20.0], [-20.0]], 10.0), "b2 positive: always 1",
+     ["outputs 1 for every input", "b2"]),
+    ("xor_weights", _xor(*_OR_AND, [[-20.0], [20.0]], -10.0), "AND and not OR: always 0",
+     ["outputs 0 for every input"]),
+    ("xor_weights", _xor([[2.0, 2.0], [2.0, 2.0]], [-1.0, -3.0], [[2.0], [-2.0]], -1.0),
+     "weights ten times too small", ["close to 0.5"]),
+    ("xor_weights", _xor(*_OR_AND, [[20.0, -20.0]], -10.0), "w2 as a row (1, 2)",
+     ["(1, 2)", "transpose"]),
+    ("xor_weights", lambda: {"W1": np.ones((2, 2)), "b1": np.zeros(2), "w2": np.ones((2, 1)),
+                             "b2": 0.0}, "key W1 capitalised", ["'w1'"]),
+    ("xor_weights", lambda: [np.array(_OR_AND[0]), np.array(_OR_AND[1]),
+                             np.array([[20.0], [-20.0]]), -10.0], "a list, not a dict",
+     ["a dict"]),
+    ("xor_weights", _xor(_OR_AND[0], [[-10.0, -30.0]], [[20.0], [-20.0]], -10.0),
+     "b1 as a (1, 2) row", ["b1 has shape (1, 2)"]),
+]
+
+BANK_RIGHT += [
+    ("xor_weights", _xor([[-20.0, 20.0], [-20.0, 20.0]], [30.0, -10.0], [[20.0], [20.0]],
+                         -30.0), "NAND and OR, output AND"),
+    ("xor_weights", _xor([[20, 20], [20, 20]], [-10, -30], [[20], [-20]], -10),
+     "integer arrays"),
+    ("xor_weights", _xor(*_OR_AND, [20.0, -20.0], np.array([-10.0])), "w2 (2,), b2 (1,)"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 

@@ -255,7 +255,7 @@ def sig_zeros_like(dout, cache):
     (lambda dout, cache: dout * _sigmoid(dout) * (1 - _sigmoid(dout)), "failed",
      "slope at dout"),
     (sig_in_place, "failed", "in place"),
-    (sig_zero_shortcut, "failed", "shares its memory with `dout`"),
+    (sig_zero_shortcut, "failed", "shares memory with the argument `dout`"),
     (sig_zeros_like, "failed", "np.zeros_like(dout)"),
     (lambda dout, cache: (dout * cache.out * (1 - cache.out)).tolist(), "failed", "a list"),
     (lambda dout, cache: (dout * cache.out * (1 - cache.out)).ravel(), "failed", "has shape"),
@@ -925,6 +925,56 @@ BANK_RIGHT = [
      "list copy"),
 ]
 
+
+
+
+def _sb_rounded(dout, cache):
+    return np.round(dout * cache.out * (1 - cache.out), 4)
+
+
+def _sb_slope_in_place(dout, cache):
+    s = cache.out
+    s *= 1 - s  # the cache's array, now the slope
+    return dout * s
+
+
+def _sb_mean_slope(dout, cache):
+    return dout * np.mean(cache.out * (1 - cache.out))
+
+
+def _sb_from_logits(dout, cache):
+    # "the cache holds x": recomputes the sigmoid of the output
+    s = 1 / (1 + np.exp(-np.clip(cache.out, -30, 30)))
+    return dout * s * (1 - s)
+
+
+def _sb_loop(dout, cache):
+    dx = np.empty(np.shape(dout))
+    for idx in np.ndindex(dx.shape):
+        s = cache.out[idx]
+        dx[idx] = dout[idx] * s * (1.0 - s)
+    return dx
+
+
+BANK_WRONG += [
+    ("sigmoid_backward", lambda dout, cache: dout * cache.out - cache.out ** 2,
+     "parentheses lost: dout * s - s**2"),
+    ("sigmoid_backward", _sb_rounded, "rounded to 4 decimals"),
+    ("sigmoid_backward", _sb_slope_in_place, "slope computed in the cache's array",
+     ["changed its argument `cache` in place"]),
+    ("sigmoid_backward", _sb_mean_slope, "the mean slope of the batch"),
+    ("sigmoid_backward", _sb_from_logits, "sigmoid of the output, clipped",
+     ["slope at the *output*"]),
+    ("sigmoid_backward", lambda dout, cache: dout * (cache.out * (1 - cache.out)).sum(
+        axis=0, keepdims=True), "slope summed over the batch"),
+]
+
+BANK_RIGHT += [
+    ("sigmoid_backward", lambda dout, cache: dout * (cache.out - cache.out ** 2), "s - s**2"),
+    ("sigmoid_backward", lambda dout, cache: np.multiply(dout, cache[0] * (1.0 - cache[0])),
+     "np.multiply, cache[0]"),
+    ("sigmoid_backward", _sb_loop, "loop over np.ndindex"),
+]
 
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 

@@ -1,4 +1,4 @@
-"""Chapter 4 checks (gd_step, momentum_step, adam_step, minibatches) and course_lib.surfaces.
+"""Chapter 4 checks (gd_step, momentum_step, adam_step, minibatches) and course_lib.viz.surfaces.
 
 Each check must accept every correct implementation, reject each known
 mistake with its targeted hint, and turn anything odd the learner's code does
@@ -10,8 +10,9 @@ import time
 import numpy as np
 import pytest
 
-from course_lib import gradcheck, optim, surfaces
+from course_lib import datasets, gradcheck, optim
 from course_lib.exercises import CheckFailed, check, evaluate
+from course_lib.viz import surfaces
 from tests.exercise_bank import bank_tests
 
 
@@ -258,7 +259,7 @@ def _mb_shuffle_copy(x, y, batch_size, rng):
 
 
 MB_CORRECT = {
-    "library": lambda x, y, b, rng: __import__("course_lib").data.minibatches(x, y, b, rng),
+    "library": lambda x, y, b, rng: datasets.minibatches(x, y, b, rng),
     "generator": _mb_generator,
     "list of pairs": _mb_list,
     "choice without replacement + array_split": _mb_array_split,

@@ -389,8 +389,8 @@ def test_early_accepts_correct(answer):
 
 
 def _best(losses, patience, stop_after, ties=False):
-    from course_lib.exercises.ch05.early_stopping import _best_with
-    return _best_with(losses, patience, stop_after=stop_after, ties=ties)
+    from course_lib.exercises.ch05.early_stopping import _early_stopping
+    return _early_stopping(losses, patience, stop_after=lambda _: stop_after, ties=ties)
 
 
 def stopped_epoch_loop(val_losses, patience):
@@ -824,3 +824,17 @@ def test_dropout_fixed_count_is_named():
 def test_early_stopping_min_delta_fails_on_tiny_improvements():
     result = evaluate("early_stopping_epoch", _early_with(lambda loss, best: loss < best - 1e-6))
     assert "1e-9" in result.message, result.to_text()
+
+
+def test_dropout_forward_integer_x_gives_floats():
+    def in_int_array(x, p, training, rng):
+        if not training:
+            return x, layers.DropoutCache(None, p)
+        out = x.copy()  # keeps x's integer dtype: 1 / (1 - p) is truncated
+        keep = rng.random(x.shape) >= p
+        out[keep] = out[keep] / (1 - p)
+        out[~keep] = 0
+        return out, layers.DropoutCache(keep / (1 - p), p)
+    result = evaluate("dropout_forward", in_int_array)
+    assert result.status == "failed", result.to_text()
+    assert "integer x" in result.message and "floating point" in result.message, result.to_text()

@@ -1,11 +1,13 @@
 """The chapter 6 checks accept correct answers written many ways and explain wrong ones."""
 
+import itertools
 import time
 
 import numpy as np
 import pytest
 
-from course_lib import data, losses, metrics, modules, optim, regularization, train
+from course_lib import datasets as data
+from course_lib import losses, metrics, modules, optim, regularization, train
 from course_lib.exercises import CheckFailed, check, evaluate
 from course_lib.exercises.ch06 import confusion_matrix as confusion
 from course_lib.exercises.ch06 import train_classifier as training
@@ -244,8 +246,14 @@ def _tc_underfits(train_set, val_set, rng):
     return net, metrics.accuracy(train.predict(net, val_set[0]), val_set[1])
 
 
+_FRESH_SEEDS = itertools.count(1000)
+
+
 def _tc_unseeded(train_set, val_set, rng):
-    return _tc_module(train_set, val_set, np.random.default_rng())
+    # A new generator on every call, as np.random.default_rng() makes; its seeds
+    # are counted, not drawn from the OS, so that an unlucky initialisation
+    # cannot make this test fail for a reason other than reproducibility.
+    return _tc_module(train_set, val_set, np.random.default_rng(next(_FRESH_SEEDS)))
 
 
 def _tc_dropout_still_training(train_set, val_set, rng):
@@ -483,6 +491,100 @@ def _tc_fixed_rng(train_set, val_set, rng):
     return _tc_module(train_set, val_set, np.random.default_rng(0))
 
 
+def _val_accuracy(net, val_set):
+    return metrics.accuracy(train.predict(net, val_set[0]), val_set[1])
+
+
+def _tc_global_seed(train_set, val_set, rng):
+    np.random.seed(0)  # noqa: NPY002 - numpy's global state, whatever rng is given
+    mine = np.random.default_rng(np.random.randint(2**31))  # noqa: NPY002
+    net = _fit_mlp(train_set, mine)
+    return net, _val_accuracy(net, val_set)
+
+
+def _tc_global_permutation(train_set, val_set, rng):
+    x, y = train_set
+    idx = np.random.permutation(len(x))  # noqa: NPY002 - global: another order each call
+    net = _fit_mlp((x[idx], y[idx]), rng)
+    return net, _val_accuracy(net, val_set)
+
+
+def _tc_shuffles_in_place(train_set, val_set, rng):
+    x, y = train_set
+    order = rng.permutation(len(x))
+    x[:], y[:] = x[order], y[order]
+    net = _fit_mlp((x, y), rng)
+    return net, _val_accuracy(net, val_set)
+
+
+def _tc_all_digits(train_set, val_set, rng):
+    net = _fit_mlp(data.load_digits(), rng, epochs=10)  # "more data is better"
+    return net, _val_accuracy(net, val_set)
+
+
+def _tc_remembers():
+    memory = []
+
+    def train_classifier(train_set, val_set, rng):
+        if not memory:
+            memory.append(_fit_mlp(train_set, rng))
+        return memory[0], _val_accuracy(memory[0], val_set)
+    return train_classifier
+
+
+def _tc_swapped_sets(train_set, val_set, rng):
+    net = _fit_mlp(val_set, rng, epochs=30)
+    return net, _val_accuracy(net, train_set)
+
+
+def _tc_integer_division(train_set, val_set, rng):
+    net = _fit_mlp(train_set, rng)
+    predictions = np.argmax(train.predict(net, val_set[0]), axis=1)
+    return net, np.sum(predictions == val_set[1]) // len(val_set[1])
+
+
+def _tc_rounded(train_set, val_set, rng):
+    net = _fit_mlp(train_set, rng)
+    return net, round(_val_accuracy(net, val_set), 2)
+
+
+def _tc_child_generator(train_set, val_set, rng):
+    net = _fit_mlp(train_set, np.random.default_rng(rng.integers(2**32)))
+    return net, _val_accuracy(net, val_set)
+
+
+def _tc_probabilities(train_set, val_set, rng):
+    net = _fit_mlp(train_set, rng)
+
+    def model(x):
+        z = train.predict(net, x)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return model, metrics.accuracy(model(val_set[0]), val_set[1])
+
+
+def _tc_own_loop_unshuffled(train_set, val_set, rng):
+    x, y = train_set
+    net = modules.Sequential(modules.Linear(64, 128, rng), modules.ReLU(),
+                             modules.Linear(128, 10, rng))
+    adam = optim.Adam(net.parameters(), lr=3e-3)
+    for _ in range(15):
+        for start in range(0, len(x), 32):  # the same order every epoch
+            _, dout = losses.softmax_cross_entropy(net.forward(x[start:start + 32]),
+                                                   y[start:start + 32])
+            adam.zero_grad()
+            net.backward(dout)
+            adam.step()
+    net.eval()
+    return net, float(np.mean(np.argmax(net.forward(val_set[0]), axis=1) == val_set[1]))
+
+
+def _tc_float_labels(train_set, val_set, rng):
+    x, y = train_set
+    net = _fit_mlp((x, y.astype(np.float64)), rng)
+    return net, _val_accuracy(net, val_set)
+
+
 BANK_WRONG = [
     ("accuracy", _acc_remember(), "remembers per shape"),
     ("accuracy", lambda lg, y: float(np.mean(np.argmax(lg, axis=1)[:5] == y[:5])),
@@ -500,6 +602,21 @@ BANK_WRONG = [
     ("confusion_matrix", lambda t, p, c: metrics.confusion_matrix(t[:50], p[:50], c),
      "first 50 examples"),
     ("train_classifier", _tc_fixed_rng, "own fixed generator"),
+    ("train_classifier", _tc_global_seed, "np.random.seed global state",
+     ["different generators", "np.random.seed"]),
+    ("train_classifier", _tc_global_permutation, "np.random.permutation: same rng, other model",
+     ["not reproducible", "nor use np.random"]),
+    ("train_classifier", _tc_shuffles_in_place, "shuffles train_set in place",
+     ["changed its argument `train_set` in place", "x[:] = x[idx]"]),
+    ("train_classifier", _tc_all_digits, "ignores train_set, trains on all of load_digits",
+     ["mirrored", "own `train_set`"]),
+    ("train_classifier", _tc_remembers(), "keeps the first model",
+     ["different generators", "kept from an earlier call"]),
+    ("train_classifier", _tc_swapped_sets, "trains on val_set, measures on train_set",
+     ["swapped"]),
+    ("train_classifier", _tc_integer_division, "accuracy by integer division",
+     ["the integer 0", "`//`"]),
+    ("train_classifier", _tc_rounded, "val_accuracy rounded to 2 digits", ["0.9700"]),
 ]
 
 BANK_RIGHT = [
@@ -511,6 +628,10 @@ BANK_RIGHT = [
     ("confusion_matrix", _cm_small_dtype(np.int64), "int64 counts"),
     ("confusion_matrix", lambda t, p, c: np.bincount(t * c + p, minlength=c * c).reshape(c, c),
      "bincount"),
+    ("train_classifier", _tc_child_generator, "a child generator seeded from rng"),
+    ("train_classifier", _tc_probabilities, "model returns softmax probabilities"),
+    ("train_classifier", _tc_own_loop_unshuffled, "own loop, batches never shuffled"),
+    ("train_classifier", _tc_float_labels, "labels cast to float for the loss"),
 ]
 
 

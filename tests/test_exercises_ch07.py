@@ -11,6 +11,7 @@ import pytest
 from course_lib import clipping, normalization
 from course_lib.exercises import evaluate, exercises_of_chapter
 from course_lib.normalization import BatchNormCache, LayerNormCache
+from tests.exercise_bank import bank_tests
 
 NAMES = ("batchnorm_forward", "batchnorm_backward", "layernorm_forward", "clip_grad_norm")
 
@@ -52,12 +53,12 @@ def test_stub_is_not_implemented_and_checks_are_fast(name):
 
 def test_hard_coded_answers_fail():
     # the answer of the first case, returned for every input
-    from course_lib.exercises import ch07
-    first = ch07._forward_cases(False)[0]
+    from course_lib.exercises.ch07 import clip_grad_norm, normalization_forward
+    first = normalization_forward._forward_cases(False)[0]
     memorised = normalization.batchnorm_forward(*first.args)
     assert_fails("batchnorm_forward", lambda x, gamma, beta, eps=1e-5: memorised,
                  "another 6x4 batch")
-    case = ch07._clip_cases()[0]
+    case = clip_grad_norm._clip_cases()[0]
     remembered = clipping.clip_grad_norm(*case.args)
     assert_fails("clip_grad_norm", lambda grads, max_norm: remembered, "two other arrays")
 
@@ -436,3 +437,228 @@ def test_clip_divides_by_zero_norm():
         total = np.sqrt(sum(np.sum(g ** 2) for g in grads))
         return [g * min(1.0, max_norm / total) for g in grads], total
     assert_fails("clip_grad_norm", numpy_no_guard, "runtimewarning", "norm is 0")
+
+
+# --------------------------------------------------------------------------- adversarial bank
+# Written from the statements as learners would, beyond the mistakes above:
+# truncated integer copies, views, caches holding the wrong array, float32
+# shortcuts; and right answers written other ways.
+
+def _bn_stats(x, axis, eps):
+    x = np.asarray(x, dtype=float)
+    mean = x.mean(axis=axis, keepdims=True)
+    std = np.sqrt(((x - mean) ** 2).mean(axis=axis, keepdims=True) + eps)
+    return x, mean, std
+
+
+def bn_cache_with(field):
+    """A right ``out`` whose cache holds ``field(x, x_hat, gamma, beta, std)`` in one slot."""
+    def batchnorm_forward(x, gamma, beta, eps=1e-5):
+        x, mean, std = _bn_stats(x, 0, eps)
+        x_hat = (x - mean) / std
+        return gamma * x_hat + beta, BatchNormCache(*field(x, x_hat, gamma, beta, std.ravel()))
+    return batchnorm_forward
+
+
+def bn_float32(x, gamma, beta, eps=1e-5):
+    out, cache = normalization.batchnorm_forward(np.asarray(x, dtype=np.float32), gamma, beta,
+                                                 np.float32(eps))
+    return out, cache
+
+
+def bn_median(x, gamma, beta, eps=1e-5):
+    x = np.asarray(x, dtype=float)
+    centre = np.median(x, axis=0)
+    std = np.sqrt(((x - centre) ** 2).mean(axis=0) + eps)
+    x_hat = (x - centre) / std
+    return gamma * x_hat + beta, BatchNormCache(x_hat, gamma, std)
+
+
+def bn_reciprocal(x, gamma, beta, eps=1e-5):
+    x = x.astype(np.float64)  # a copy: the in-place steps below change only it
+    x -= x.sum(axis=0) / len(x)
+    std = np.sqrt(np.einsum("nd,nd->d", x, x) / len(x) + eps)
+    x *= 1.0 / std
+    return x * gamma + beta, BatchNormCache(x, gamma, std)
+
+
+def bn_columns(x, gamma, beta, eps=1e-5):
+    columns = [normalization.layernorm_forward(np.asarray(c, float)[None, :], np.ones(len(c)),
+                                               np.zeros(len(c)), eps) for c in np.asarray(x).T]
+    x_hat = np.stack([out[0] for out, _ in columns], axis=1)
+    std = np.array([cache.std.item() for _, cache in columns])
+    return gamma * x_hat + beta, BatchNormCache(x_hat, gamma, std)
+
+
+def ln_with_cache(std_field):
+    def layernorm_forward(x, gamma, beta, eps=1e-5):
+        x, mean, std = _bn_stats(x, 1, eps)
+        x_hat = (x - mean) / std
+        return gamma * x_hat + beta, LayerNormCache(x_hat, gamma, std_field(std, eps))
+    return layernorm_forward
+
+
+def ln_min_max(x, gamma, beta, eps=1e-5):
+    x = np.asarray(x, dtype=float)
+    low, high = x.min(axis=1, keepdims=True), x.max(axis=1, keepdims=True)
+    x_hat = (x - low) / (high - low + eps)
+    return gamma * x_hat + beta, LayerNormCache(x_hat, gamma, high - low + eps)
+
+
+def ln_int(x, gamma, beta, eps=1e-5):
+    return normalization.layernorm_forward(np.asarray(x).astype(np.int64), gamma, beta, eps)
+
+
+def ln_variance_of_batch(x, gamma, beta, eps=1e-5):
+    x = np.asarray(x, dtype=float)
+    mean = x.mean(axis=1, keepdims=True)
+    std = np.sqrt(x.var(axis=0).mean() + eps) * np.ones((len(x), 1))
+    x_hat = (x - mean) / std
+    return gamma * x_hat + beta, LayerNormCache(x_hat, gamma, std)
+
+
+def ln_norm(x, gamma, beta, eps=1e-5):
+    x = np.asarray(x, dtype=float)
+    centred = x - x.mean(axis=-1, keepdims=True)
+    std = np.sqrt(np.linalg.norm(centred, axis=-1, keepdims=True) ** 2 / x.shape[-1] + eps)
+    return gamma * (centred / std) + beta, LayerNormCache(centred / std, gamma, std)
+
+
+def ln_by_batchnorm(x, gamma, beta, eps=1e-5):
+    _, cache = normalization.batchnorm_forward(np.asarray(x, float).T, np.ones(len(x)),
+                                               np.zeros(len(x)), eps)
+    x_hat = cache.x_hat.T
+    return gamma * x_hat + beta, LayerNormCache(x_hat, gamma, cache.std[:, None])
+
+
+def ln_float_copy(x, gamma, beta, eps=1e-5):
+    x = np.array(x, dtype=float)
+    x -= x.mean(axis=1, keepdims=True)
+    std = np.sqrt((x * x).mean(axis=1, keepdims=True) + eps)
+    x /= std
+    return gamma * x + beta, LayerNormCache(x, gamma, std)
+
+
+def bnb_with(dx):
+    """``dgamma`` and ``dbeta`` right, ``dx = dx(g, x_hat, std, n)`` with g = dout * gamma."""
+    def batchnorm_backward(dout, cache):
+        x_hat, gamma, std = cache
+        g = dout * gamma
+        return dx(g, x_hat, std, len(dout)), (dout * x_hat).sum(0), dout.sum(0)
+    return batchnorm_backward
+
+
+def _bn_dx(g, x_hat, std, n):
+    return (g - g.mean(0) - x_hat * (g * x_hat).mean(0)) / std
+
+
+def bnb_dvar_dmean(dout, cache):
+    """The CS231n route: through the variance, then the mean, then x."""
+    x_hat, gamma, std = cache
+    n = len(dout)
+    centred = x_hat * std
+    dx_hat = dout * gamma
+    dvar = np.sum(dx_hat * centred, axis=0) * -0.5 * std ** -3
+    dmean = np.sum(-dx_hat / std, axis=0) + dvar * np.mean(-2.0 * centred, axis=0)
+    dx = dx_hat / std + dvar * 2.0 * centred / n + dmean / n
+    return dx, np.sum(dout * x_hat, axis=0), np.sum(dout, axis=0)
+
+
+def bnb_feature_loop(dout, cache):
+    x_hat, gamma, std = cache
+    dx = np.empty(dout.shape)
+    for d in range(dout.shape[1]):
+        g = dout[:, d] * gamma[d]
+        dx[:, d] = (g - g.mean() - x_hat[:, d] * np.mean(g * x_hat[:, d])) / std[d]
+    return dx, np.array([dout[:, d] @ x_hat[:, d] for d in range(dout.shape[1])]), \
+        np.add.reduce(dout)
+
+
+def clip_with(norm=_total, scale=None, copy=lambda g, f: g * f, container=list):
+    def clip_grad_norm(grads, max_norm):
+        total = norm(grads)
+        factor = (scale or (lambda t, c: c / t if t > c else 1.0))(total, max_norm)
+        return container(copy(g, factor) for g in grads), total
+    return clip_grad_norm
+
+
+def _remember_per_shape(reference):
+    memory = {}
+
+    def answer(*args):
+        key = repr([np.shape(a) for a in args[0]]) if isinstance(args[0], list) else \
+            np.shape(args[0])
+        if key not in memory:
+            memory[key] = reference(*args)
+        return memory[key]
+    return answer
+
+
+BANK_WRONG = [
+    ("clip_grad_norm", clip_with(copy=lambda g, f: (g * f).astype(g.dtype)),
+     "integer arrays truncated"),
+    ("clip_grad_norm", clip_with(copy=lambda g, f: np.asarray(g) if f == 1.0 else g * f),
+     "np.asarray as the copy"),
+    ("clip_grad_norm", clip_with(scale=lambda t, c: t / c if t > c else 1.0), "factor inverted"),
+    ("clip_grad_norm", clip_with(container=lambda parts: (p for p in parts)),
+     "a generator, not a list"),
+    ("clip_grad_norm", clip_with(norm=lambda gs: float(np.linalg.norm(gs[0]))),
+     "norm of the first array only"),
+    ("clip_grad_norm", clip_with(norm=lambda gs: float(int(_total(gs)))),
+     "total_norm truncated to an int"),
+    ("clip_grad_norm", _remember_per_shape(clipping.clip_grad_norm), "remembers per shapes"),
+    ("batchnorm_forward", bn_cache_with(lambda x, xh, g, b, s: (xh, b, s)), "beta in the cache",
+     ["cache.gamma must be the `gamma`"]),
+    ("batchnorm_forward", bn_cache_with(lambda x, xh, g, b, s: (x, g, s)),
+     "the input x cached as x_hat", ["cache.x_hat must be the standardized input"]),
+    ("batchnorm_forward", bn_cache_with(lambda x, xh, g, b, s: (xh, g, s ** 2 - 1e-5)),
+     "variance without eps cached"),
+    ("batchnorm_forward", bn_float32, "float32 arithmetic"),
+    ("batchnorm_forward", bn_median, "centred on the median"),
+    ("batchnorm_backward", bnb_with(lambda g, xh, s, n: _bn_dx(g, xh, s, n) * s),
+     "dx not divided by std"),
+    ("batchnorm_backward", bnb_with(lambda g, xh, s, n: (g - g.mean(0) - xh * xh.mean(0)) / s),
+     "x_hat.mean instead of (g * x_hat).mean"),
+    ("batchnorm_backward", bnb_with(lambda g, xh, s, n: _bn_dx(g, xh, s, n) / n),
+     "dx divided by N again"),
+    ("batchnorm_backward", bnb_with(lambda g, xh, s, n: _bn_dx(g, xh, s ** 2, n)),
+     "divided by the variance"),
+    ("batchnorm_backward", lambda d, c: (*normalization.batchnorm_backward(d, c)[:2],
+                                         d.sum(axis=1)), "dbeta summed over the features"),
+    ("layernorm_forward", ln_with_cache(lambda s, eps: s ** 2), "variance cached as std"),
+    ("layernorm_forward", ln_with_cache(lambda s, eps: np.sqrt(s ** 2 - eps)),
+     "std without eps cached", ["eps included"]),
+    ("layernorm_forward", ln_min_max, "min-max scaling"),
+    ("layernorm_forward", ln_int, "x cast to int"),
+    ("layernorm_forward", ln_variance_of_batch, "variance over the batch"),
+]
+
+BANK_RIGHT = [
+    ("clip_grad_norm", clip_with(norm=lambda gs: float(np.linalg.norm(
+        [np.linalg.norm(g) for g in gs]))), "norm of the norms"),
+    ("clip_grad_norm", clip_with(copy=lambda g, f: g.astype(float) * f), "float copies"),
+    ("clip_grad_norm", clip_with(norm=lambda gs: np.sqrt(sum(np.vdot(g, g) for g in gs))),
+     "np.vdot, numpy float total"),
+    ("batchnorm_forward", bn_reciprocal, "float copy, in-place steps, reciprocal"),
+    ("batchnorm_forward", bn_columns, "layernorm of each column"),
+    ("batchnorm_forward", bn_cache_with(lambda x, xh, g, b, s: (xh, g, s[None, :])),
+     "std cached as (1, D)"),
+    ("batchnorm_backward", bnb_dvar_dmean, "through dvar and dmean"),
+    ("batchnorm_backward", bnb_feature_loop, "loop over features"),
+    ("batchnorm_backward", bnb_with(lambda g, xh, s, n: (n * g - g.sum(0) - xh * np.einsum(
+        "nd,nd->d", g, xh)) / (n * s)), "einsum, sums over N"),
+    ("layernorm_forward", ln_norm, "np.linalg.norm"),
+    ("layernorm_forward", ln_by_batchnorm, "batchnorm of the transpose"),
+    ("layernorm_forward", ln_float_copy, "float copy, in-place steps"),
+]
+
+test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
+
+
+def test_layernorm_forward_integer_output_for_integer_input():
+    def empty_like(x, gamma, beta, eps=1e-5):
+        result, cache = normalization.layernorm_forward(x, gamma, beta, eps)
+        out = np.empty_like(x)  # an int array when x is one: the fractions are lost
+        out[...] = result
+        return out, cache
+    assert_fails("layernorm_forward", empty_like, "integer inputs", "dtype int64")

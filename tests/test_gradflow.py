@@ -1,9 +1,10 @@
-"""Tests for course_lib.gradflow (chapter 3, vanishing and exploding gradients)."""
+"""Tests for course_lib.viz.gradflow (chapter 3, vanishing and exploding gradients)."""
 
 import numpy as np
 import pytest
 
-from course_lib import gradflow, network
+from course_lib import network
+from course_lib.viz import gradflow
 
 
 def _batch(rng, d=8, c=3, n=32):

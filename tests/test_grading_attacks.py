@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from course_lib import grade
 from course_lib.exercises import MIME_TYPE
 from course_lib.exercises import ch01 as checker_file
-from course_lib.grading import sandbox
+from course_lib.tools import grade
+from course_lib.tools.grading import sandbox
 from tests.gradekit import (
     EXERCISES,
     after_check,

@@ -13,8 +13,8 @@ import pytest
 
 from course_lib import layers, train
 from course_lib.exercises import evaluate
-from course_lib.grading import codec, run, sandbox, wire
-from course_lib.grading.evaluate import evaluate_in_kernel
+from course_lib.tools.grading import codec, run, sandbox, wire
+from course_lib.tools.grading.evaluate import evaluate_in_kernel
 
 # Wrong (and some right) answers, as a learner would write them in one cell.
 ANSWERS = '''import numpy as np
@@ -152,7 +152,7 @@ def test_values_cross_as_plain_data_and_come_back_equal():
 @pytest.mark.parametrize("data", [
     {"__nd__": ["|O", [1], ""]},                         # object arrays could hold anything
     {"__obj__": ["os:system", "dataclass", {"__dict__": []}]},  # only course classes
-    {"__obj__": ["course_lib.grade:main", "dataclass", {"__dict__": []}]},
+    {"__obj__": ["course_lib.tools.grade:main", "dataclass", {"__dict__": []}]},
     {"__rng__": ["Evil", {"__dict__": []}]},
     {"__pickle__": "gASV"},
     {"a": 1, "b": 2},

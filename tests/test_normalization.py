@@ -10,7 +10,6 @@ from course_lib import (
     blocks,
     clipping,
     gradcheck,
-    gradflow,
     losses,
     lr_finder,
     modules,
@@ -18,6 +17,7 @@ from course_lib import (
     train,
 )
 from course_lib import normalization as norm
+from course_lib.viz import gradflow
 
 PAIRS = [(norm.batchnorm_forward, norm.batchnorm_backward),
          (norm.layernorm_forward, norm.layernorm_backward)]

@@ -1,4 +1,4 @@
-"""course_lib.plotting: every figure draws on small inputs, returns the right type,
+"""course_lib.viz.plotting: every figure draws on small inputs, returns the right type,
 has the expected artists and rejects bad input with a message naming the argument."""
 
 import matplotlib
@@ -11,8 +11,8 @@ import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course_lib import plotting  # noqa: E402
 from course_lib.train import History  # noqa: E402
+from course_lib.viz import plotting  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from course_lib import activations as act
-from course_lib import data, layers, losses, optim, train
+from course_lib import datasets as data
+from course_lib import layers, losses, optim, train
 from course_lib import modules as nn
 from course_lib.validation import as_array, as_labels
 

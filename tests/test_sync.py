@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib import authoring
+from course_lib.tools import authoring
 
 ROOT = Path(__file__).resolve().parents[1]
 

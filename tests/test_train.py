@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from course_lib import data, losses, modules, optim, regularization, schedules, train
+from course_lib import datasets as data
+from course_lib import losses, modules, optim, regularization, schedules, train
 
 
 def mlp(sizes, seed=0):

@@ -1,4 +1,4 @@
-"""course_lib.widgets: animations embed every frame, explorations build sliders that
+"""course_lib.viz.widgets: animations embed every frame, explorations build sliders that
 redraw, small multiples draw one labelled panel per value."""
 
 import re
@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from IPython.display import HTML  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course_lib import widgets  # noqa: E402
+from course_lib.viz import widgets  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -14,7 +14,10 @@ generator (:func:`course_lib.authoring.book_version`):
   screen-reader friendly, no script) holding the solution without markers;
 - every image and animation gets a text alternative: the ``alt`` the author
   wrote in the cell metadata (``mystnb.image.alt``), else the figure's caption,
-  never a file name; an animation's frame slider is labelled for screen readers.
+  never a file name; an animation's frame slider is labelled for screen readers;
+- search lists each page's top heading once (:func:`index_titles_once`);
+- the API reference does not repeat Python's "Alias for field number 0" under
+  each field of a named tuple (the class's docstring says what they hold).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 import nbformat
 from docutils import nodes
 
-from course_lib import authoring
+from course_lib.tools import authoring
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
@@ -134,8 +137,54 @@ def share_html_visitors(app) -> None:
         own.setdefault(node, visitors)
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+def index_titles_once(app) -> None:
+    """Make search list a page's top heading once, not also as "3. X > X".
+
+    Sphinx 7.4's search (``searchtools.js``) finds a page twice: by its
+    words, titled with the page title (``"3. Backpropagation"``, the chapter
+    number included), and by its headings, where the top heading is
+    ``"Backpropagation"``; it removes duplicates only when the titles agree,
+    and shows the second as ``"3. Backpropagation > Backpropagation"``. Here
+    the page title enters the index as plain text and the top heading under
+    that same title, so both results are the same and are shown once.
+    """
+    builder = app.builder
+    if not hasattr(builder, "index_page"):  # not an HTML builder
+        return
+    index_page = builder.index_page
+
+    def index_page_once(pagename: str, doctree, title: str) -> None:
+        plain = html.unescape(_TAG.sub("", title)).strip()
+        index_page(pagename, doctree, plain)
+        heading = app.env.titles.get(pagename)
+        titles = getattr(getattr(builder, "indexer", None), "_all_titles", {}).get(pagename)
+        if heading is None or titles is None:
+            return
+        top = heading.astext().strip()
+        builder.indexer._all_titles[pagename] = [
+            (plain if (text, anchor) == (top, None) else text, anchor)
+            for text, anchor in titles]
+
+    builder.index_page = index_page_once
+
+
+_FIELD_ALIAS = re.compile(r"Alias for field number \d+")
+
+
+def drop_field_aliases(app, what, name, obj, options, lines) -> None:
+    """Empty the docstring Python gives each field of a named tuple."""
+    if " ".join(lines).strip() and _FIELD_ALIAS.fullmatch(" ".join(lines).strip()):
+        lines.clear()
+
+
 def setup(app):
+    app.setup_extension("sphinx.ext.autodoc")  # its event, whatever the order of extensions
+    app.connect("autodoc-process-docstring", drop_field_aliases)
     app.connect("builder-inited", share_html_visitors)
+    app.connect("builder-inited", index_titles_once)
     app.add_node(solution_details, html=(_visit_details, _depart_details))
     app.connect("doctree-read", fold_solutions)
     app.connect("doctree-resolved", add_text_alternatives)

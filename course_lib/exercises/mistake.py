@@ -8,8 +8,9 @@ sign, a scale or an axis wrong) are built by one parameterised function in
 the chapter module, returning a list of ``Mistake``.
 
 Hints for failures that are not wrong outputs (an exception, a warning, a
-mutated input) are attached with ``FunctionExercise.error_hints``,
-``case_hints`` and ``hints``; see ``spec``.
+mutated input) are attached by kind: ``FunctionExercise.hints``,
+``case_hints`` and ``error_hints``, or ``probe.call(..., hints=, patterns=)``
+in an ``Exercise`` subclass (the package docstring says when to use which).
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import copy
 import inspect
+import re
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -68,11 +69,13 @@ def fail(message: str, hint: str = "", kind: str = "wrong") -> NoReturn:
 
 def _argument_names(fn: Callable, args: tuple, kwargs: dict) -> list[str]:
     """Names of the parameters that ``args`` bind to, or ``argument 1``, ..."""
+    generic = [f"argument {i + 1}" for i in range(len(args))]
     try:
-        bound = inspect.signature(fn).bind_partial(*args, **kwargs)
-        return list(bound.arguments)[: len(args)]
+        named = list(inspect.signature(fn).bind_partial(*args, **kwargs).arguments)
     except (TypeError, ValueError):
-        return [f"argument {i + 1}" for i in range(len(args))]
+        return generic
+    # one name per positional argument (a `*args` parameter takes several)
+    return named[: len(args)] if len(named) >= len(args) else generic
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -120,11 +123,29 @@ def where_it_failed(exc: BaseException) -> str:
     return f"line {frame.lineno} of {frame.name}{code}"
 
 
-def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
+def hint_for(stop: Stop, hints: Mapping[str, str],
+             patterns: Sequence[tuple[str, str, str]] = ()) -> str:
+    """The hint for a failure that is not a wrong output (see ``Stop.kind``).
+
+    The first ``(kind, regular expression, hint)`` of ``patterns`` whose kind
+    is the failure's and whose expression is found in its message, such as
+    ``("exception", r"truth value of an array", "Use `is None` ...")``; else
+    ``hints[stop.kind]``; else ``""``.
+    """
+    for kind, pattern, hint in patterns:
+        if stop.kind == kind and re.search(pattern, stop.message):
+            return hint
+    return hints.get(stop.kind, "")
+
+
+def call(fn: Callable, case: Case, *, allow_warnings: bool = False,
+         hints: Mapping[str, str] | None = None,
+         patterns: Sequence[tuple[str, str, str]] = ()) -> Any:
     """Call the learner's ``fn`` on ``case`` and return what it returned.
 
     ``call_keeping_inputs`` does the same and also returns the arguments
-    ``fn`` received (for ``check_fresh``).
+    ``fn`` received (for ``check_fresh``). A failure gets its hint from
+    ``hints`` and ``patterns`` (``hint_for``).
 
     Raises
     ------
@@ -134,7 +155,11 @@ def call(fn: Callable, case: Case, *, allow_warnings: bool = False) -> Any:
         ``failed`` if it modified an argument in place or emitted a
         ``RuntimeWarning`` (overflow, invalid value, division by zero).
     """
-    return call_keeping_inputs(fn, case, allow_warnings=allow_warnings)[0]
+    try:
+        return call_keeping_inputs(fn, case, allow_warnings=allow_warnings)[0]
+    except Stop as stop:
+        stop.hint = stop.hint or hint_for(stop, hints or {}, patterns)
+        raise
 
 
 def call_keeping_inputs(fn: Callable, case: Case, *, allow_warnings: bool = False
@@ -169,6 +194,22 @@ def call_keeping_inputs(fn: Callable, case: Case, *, allow_warnings: bool = Fals
             kind="warning",
         )
     return out, args, kwargs
+
+
+def rng_rule(first: Any, again: Any, other: Any, *, not_reproducible: tuple[str, str],
+             ignores_rng: tuple[str, str], same: Callable[[Any, Any], bool] = np.array_equal
+             ) -> None:
+    """The rule for an answer that draws from the ``rng`` it is given.
+
+    ``first`` and ``again`` come from two calls with generators in the same
+    state, ``other`` from a call with a generator in another state: the first
+    two must be ``same``, the last must not. Fails with the ``(message, hint)``
+    of the broken half.
+    """
+    if not same(first, again):
+        fail(*not_reproducible)
+    if same(first, other):
+        fail(*ignores_rng)
 
 
 def _arrays_in(value: Any) -> list[np.ndarray]:

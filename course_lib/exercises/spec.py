@@ -21,7 +21,6 @@ group sharing cases) and lists them in ``chNN.EXERCISES``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,7 @@ from course_lib.exercises.compare import compare_any, compare_arrays
 from course_lib.exercises.diagnose import RULES, Same, by_compare, find_mistake
 from course_lib.exercises.mistake import Mistake
 from course_lib.exercises.probe import Case, Stop, call_keeping_inputs, check_fresh, fail
+from course_lib.exercises.probe import hint_for as probe_hint_for
 
 __all__ = ["Exercise", "FunctionExercise", "Mistake", "fresh_parts", "require_callable"]
 
@@ -41,10 +41,20 @@ class Exercise:
 
     ``run(answer)`` returns the success message, or raises ``Stop`` (through
     ``probe.fail`` or ``probe.call``) with the status and the explanation.
+
+    Every exercise follows the same rules, tested for all of them in
+    ``tests/test_checker.py``: its answer is called on ``Case`` objects
+    (through ``probe.call``), at least two of them of the same shape with
+    different values (a random generator is a value: its state), and an
+    answer that returns its first result again fails. ``reference`` is a
+    correct answer (``None`` when the library has none). A random generator
+    the answer is to draw from is put in ``Case.args``; each call gets a copy
+    in the same state.
     """
 
     name: str
     chapter: int
+    reference: Callable | None  # set by every subclass (a dataclass field in FunctionExercise)
 
     def run(self, answer: Any) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -205,11 +215,8 @@ class FunctionExercise(Exercise):
 
     def hint_for(self, stop: Stop, case: Case) -> str:
         """The hint for a failure: ``error_hints``, then ``case_hints``, then ``hints``."""
-        for kind, pattern, hint in self.error_hints:
-            if stop.kind == kind and re.search(pattern, stop.message):
-                return hint
-        return (self.case_hints.get(case.label, {}).get(stop.kind, "")
-                or self.hints.get(stop.kind, ""))
+        return probe_hint_for(stop, {**self.hints, **self.case_hints.get(case.label, {})},
+                              self.error_hints)
 
     def _compare(self, got: Any, expected: Any, case: Case) -> str | None:
         first = case.args[0] if case.args else None

@@ -4,6 +4,14 @@ The site is served on 127.0.0.1 under ``/course/``, as GitHub Pages serves a
 project site. Requests to anywhere else are refused, except MathJax, which the
 pages load from a CDN: it is answered from the copy shipped in the
 ``django-static-mathjax`` wheel, so the math is checked as rendered, offline.
+
+Speed: each test worker starts one browser, and opens each page once per
+window width (the ``shelf`` fixture keeps the pages of the current group
+open); the tests of one page share that load. Run the suite with
+``-n 2 --dist loadgroup`` (``make site``) so that all tests of a page run on
+the same worker: each test is marked with its page's group here. A test that
+only follows a link opens a bare page (``PageVisit(..., bare=True)``), with
+scripts, styles, fonts and images refused.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import http.server
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -26,7 +34,10 @@ SUBPATH = "/course/"
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-extensions", "--mute-audio", "--hide-scrollbars",
 ]
+#: What a bare page refuses: everything but the HTML documents themselves.
+BARE_REFUSES = frozenset({"script", "stylesheet", "image", "font", "media", "fetch", "xhr"})
 
 
 def mathjax_dir() -> Path:
@@ -83,14 +94,28 @@ def browser():
 
 
 class PageVisit:
-    """One page opened in a fresh context, with what went wrong recorded."""
+    """One page opened in a fresh context, with what went wrong recorded.
 
-    def __init__(self, browser, site_url: str):
+    ``requested`` holds every address the page asked for (for its weight).
+    ``refuse`` names the kinds of request a test does not need (Playwright's
+    resource types: "image", "font", ...); they are aborted, not reported.
+    A ``bare`` visit refuses all but HTML documents (for tests that only read
+    the text or follow links) and does not wait for math.
+    """
+
+    def __init__(self, browser, site_url: str, width: int = 1280,
+                 color_scheme: str = "light", bare: bool = False,
+                 refuse: frozenset[str] = frozenset()):
         self.site_url = site_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.width = width
+        self.bare = bare
+        self.refuse = BARE_REFUSES if bare else frozenset(refuse)
+        self.context = browser.new_context(viewport={"width": width, "height": 900},
+                                           color_scheme=color_scheme)
         self.console_errors: list[str] = []
         self.failed: list[str] = []
         self.external: list[str] = []
+        self.requested: set[str] = set()
         self.context.route("**/*", self._route)
         # The machine running the tests may be busy: generous, but no sleeps.
         self.context.set_default_timeout(60_000)
@@ -98,19 +123,31 @@ class PageVisit:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.console_errors.append(f"page error: {exc}"))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("requestfailed", self._request_failed)
         self.page.on("response", self._response)
 
     def _console(self, message) -> None:
-        if message.type == "error":
-            self.console_errors.append(message.text)
+        if message.type != "error":
+            return
+        if self.refuse and message.text.startswith("Failed to load resource"):
+            return  # what this visit refuses on purpose (the failures are recorded below)
+        self.console_errors.append(message.text)
+
+    def _request_failed(self, request) -> None:
+        if request.resource_type not in self.refuse:
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def _response(self, response) -> None:
         if response.url.startswith(self.site_url) and response.status >= 400:
             self.failed.append(f"{response.url} -> HTTP {response.status}")
 
     def _route(self, route) -> None:
-        url = route.request.url
+        request = route.request
+        url = request.url
+        if request.resource_type in self.refuse:
+            route.abort()
+            return
+        self.requested.add(url.split("#")[0])
         if url.startswith(self.site_url):
             route.continue_()
         elif "/mathjax@3/es5/" in url:
@@ -121,8 +158,10 @@ class PageVisit:
             route.abort()
 
     def open(self, relative: str):
-        self.page.goto(self.site_url + relative, wait_until="load")
-        self.settle()
+        self.page.goto(self.site_url + relative,
+                       wait_until="domcontentloaded" if self.bare else "load")
+        if not self.bare:
+            self.settle()
         return self.page
 
     def settle(self) -> None:
@@ -133,27 +172,105 @@ class PageVisit:
         """
         self.page.wait_for_function(
             "() => document.readyState === 'complete' && document.fonts.status === 'loaded'"
-            " && [...document.images].every(i => i.complete)")
-        self.page.wait_for_function(
-            "() => !document.querySelector('.math') || (window.MathJax && MathJax.startup"
-            " && MathJax.startup.promise && document.querySelector('mjx-container'))")
+            " && [...document.images].every(i => i.complete)"
+            " && (!document.querySelector('.math') || (window.MathJax && MathJax.startup"
+            " && MathJax.startup.promise && document.querySelector('mjx-container')))",
+            polling=100)
         self.page.evaluate(
             "() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+    def bytes_requested(self) -> dict[str, int]:
+        """The size of each file the page fetched, from the files served (MathJax included)."""
+        sizes = {}
+        for url in self.requested:
+            if url.startswith("data:"):
+                continue
+            if url.startswith(self.site_url):
+                path = HTML / unquote(urlparse(url).path[len(urlparse(self.site_url).path):])
+                path = path / "index.html" if path.is_dir() else path
+            elif "/mathjax@3/es5/" in url:
+                path = mathjax_dir() / "es5" / urlparse(url).path.split("/mathjax@3/es5/", 1)[1]
+            else:
+                continue  # refused (the page tests report any request that leaves the site)
+            sizes[url] = path.stat().st_size if path.exists() else 0
+        return sizes
 
     def close(self) -> None:
         self.context.close()
 
 
+class Shelf:
+    """The pages a worker has open, each loaded once per width and colour scheme.
+
+    Asking for a page other than the current one closes the others: the
+    tests of one page run one after another (they share an xdist group), so
+    the shelf holds one page at a few widths, not the whole book.
+    """
+
+    def __init__(self, browser, site_url: str):
+        self.browser = browser
+        self.site_url = site_url
+        self.open_visits: dict[tuple[str, int, str], PageVisit] = {}
+
+    def visit(self, relative: str, width: int = 1400, color_scheme: str = "light") -> PageVisit:
+        key = (relative, width, color_scheme)
+        if key not in self.open_visits:
+            for other in [k for k in self.open_visits if k[0] != relative]:
+                self.open_visits.pop(other).close()
+            v = PageVisit(self.browser, self.site_url, width=width, color_scheme=color_scheme)
+            try:
+                v.open(relative)
+            except Exception:
+                v.close()
+                raise
+            self.open_visits[key] = v
+        return self.open_visits[key]
+
+    def close(self) -> None:
+        for v in self.open_visits.values():
+            v.close()
+        self.open_visits.clear()
+
+
+@pytest.fixture(scope="session")
+def shelf(browser, site_url):
+    shelf = Shelf(browser, site_url)
+    yield shelf
+    shelf.close()
+
+
 @pytest.fixture
 def visit(browser, site_url):
+    """Open a page in a fresh context of its own (for tests that change or leave it)."""
     visits = []
 
-    def open_page(relative: str) -> PageVisit:
-        v = PageVisit(browser, site_url)
-        v.open(relative)
+    def open_page(relative: str, bare: bool = False, **options) -> PageVisit:
+        v = PageVisit(browser, site_url, bare=bare, **options)
         visits.append(v)
+        v.open(relative)
         return v
 
     yield open_page
     for v in visits:
         v.close()
+
+
+def page_of(item) -> str | None:
+    """The page a browser test reads, from its parameters (``relative`` or ``chapter``)."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if "relative" in params:
+        return params["relative"]
+    if "chapter" in params:
+        return f"chapters/{params['chapter']}.html"
+    return None
+
+
+def pytest_itemcollected(item) -> None:
+    """Put the tests of each page in one xdist group (``--dist loadgroup``).
+
+    Marked as each test is collected, so before xdist's workers read the
+    groups (in ``pytest_collection_modifyitems``).
+    """
+    page = page_of(item)
+    if page is not None and "site" in item.keywords:
+        item.add_marker(pytest.mark.xdist_group(page))

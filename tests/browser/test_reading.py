@@ -33,8 +33,8 @@ def in_view(page, selector: str) -> bool:
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_opens_with_goals_and_ends_with_where_this_leads(visit, chapter):
-    page = visit(f"chapters/{chapter}.html").page
+def test_chapter_opens_with_goals_and_ends_with_where_this_leads(shelf, chapter):
+    page = shelf.visit(f"chapters/{chapter}.html").page
     goals = page.locator("div.admonition-what-you-will-learn")
     assert goals.count() == 1, "no 'What you will learn' admonition"
     assert goals.locator(".admonition-title").inner_text().strip() == "What you will learn"
@@ -52,21 +52,20 @@ def test_chapter_opens_with_goals_and_ends_with_where_this_leads(visit, chapter)
 
 @pytest.mark.parametrize("chapter", CHAPTERS[:-1])
 def test_where_this_leads_links_to_the_next_chapter(visit, chapter):
-    v = visit(f"chapters/{chapter}.html")
+    v = visit(f"chapters/{chapter}.html", bare=True)  # the text and its links suffice
     page = v.page
     following = CHAPTERS[CHAPTERS.index(chapter) + 1]
     link = page.locator(f'section#where-this-leads a[href="{following}.html"]')
     assert link.count() >= 1, f"chapters/{chapter}: 'Where this leads' has no link to {following}"
     link.first.click()
-    page.wait_for_url(re.compile(rf"/chapters/{following}\.html$"))
-    v.settle()
+    page.wait_for_url(re.compile(rf"/chapters/{following}\.html$"), wait_until="domcontentloaded")
     title = page.locator("article h1").first.inner_text()
     assert title.startswith(f"{number_of(following)}. "), title
 
 
 @pytest.mark.parametrize("index", range(len(ORDER)))
 def test_previous_and_next_links_follow_the_table_of_contents(visit, site_url, index):
-    v = visit(ORDER[index] + ".html")
+    v = visit(ORDER[index] + ".html", bare=True)
     page = v.page
     for side, neighbour in (("left-prev", index - 1), ("right-next", index + 1)):
         link = page.locator(f".prev-next-area a.{side}")
@@ -78,13 +77,13 @@ def test_previous_and_next_links_follow_the_table_of_contents(visit, site_url, i
             assert link.count() == 0, f"{ORDER[index]} should have no {side} link"
     if index + 1 < len(ORDER):  # and the reader can actually go there
         page.locator(".prev-next-area a.right-next").click()
-        page.wait_for_url(site_url + ORDER[index + 1] + ".html")
+        page.wait_for_url(site_url + ORDER[index + 1] + ".html", wait_until="domcontentloaded")
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_sections_figures_and_equations_are_numbered(visit, chapter):
+def test_sections_figures_and_equations_are_numbered(shelf, chapter):
     n = number_of(chapter)
-    page = visit(f"chapters/{chapter}.html").page
+    page = shelf.visit(f"chapters/{chapter}.html").page
     assert page.locator("article h1").first.inner_text().startswith(f"{n}. ")
     sections = page.locator("article h2 .section-number").all_inner_texts()
     assert sections and sections[0].strip() == f"{n}.1.", sections[:3]
@@ -111,8 +110,8 @@ def test_sections_figures_and_equations_are_numbered(visit, chapter):
                                      if 'class="animation"' in (
                                          HTML / "chapters" / f"{c}.html").read_text()]
                          if HTML.exists() else [])
-def test_animation_plays_in_the_page_without_a_kernel(visit, chapter):
-    page = visit(f"chapters/{chapter}.html").page
+def test_animation_plays_in_the_page_without_a_kernel(shelf, chapter):
+    page = shelf.visit(f"chapters/{chapter}.html").page
     animation = page.locator("div.animation").first
     animation.scroll_into_view_if_needed()
     image, slider = animation.locator("img"), animation.locator("input.anim-slider")

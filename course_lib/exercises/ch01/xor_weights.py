@@ -8,7 +8,7 @@ import numpy as np
 
 from course_lib import shallow
 from course_lib.exercises.compare import kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail
 from course_lib.exercises.spec import Exercise
 
 _TRUTH_TABLES = {
@@ -98,18 +98,15 @@ class XorWeights(Exercise):
 
     name = "xor_weights"
     chapter = 1
+    reference = None  # the answer is weights chosen by hand; many are right
 
     def run(self, answer: Any) -> str:
         if callable(answer):
-            try:
-                weights = call(answer, Case("calling xor_weights()", ()))
-            except Stop as stop:
-                if stop.kind == "exception" and "NameError" in stop.message:
-                    stop.hint = ("Define the four arrays on the lines before `return`, "
-                                 "where the `raise` line was: w1 = np.array([[..., ...], "
-                                 "[..., ...]]), b1 = np.array([..., ...]), "
-                                 "w2 = np.array([[...], [...]]) and b2 = a number.")
-                raise
+            weights = call(answer, Case("calling xor_weights()", ()), patterns=((
+                "exception", "NameError",
+                "Define the four arrays on the lines before `return`, where the `raise` line "
+                "was: w1 = np.array([[..., ...], [..., ...]]), b1 = np.array([..., ...]), "
+                "w2 = np.array([[...], [...]]) and b2 = a number."),))
         else:
             weights = answer
         w = _xor_arrays(weights)

@@ -9,7 +9,7 @@ import numpy as np
 from course_lib import init
 from course_lib.exercises.ch02._shared import _NAME_ERROR
 from course_lib.exercises.compare import kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
 
 _HE_SHAPES = ((300, 200), (50, 400))
@@ -52,38 +52,46 @@ def _stats_hint(std: float, fan_in: int, fan_out: int) -> str:
     return "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))."
 
 
+_HE_PATTERNS = (
+    ("exception", "data type",
+     "rng.standard_normal and rng.normal take the shape as one tuple: size=(fan_in, fan_out). "
+     "A second number is read as a dtype."),
+    ("exception", "NameError", _NAME_ERROR),
+)
+_HE_HINTS = {
+    "exception": "Draw with the generator you are given: "
+                 "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).",
+    "warning": "Your code divided by zero or overflowed for these sizes. Draw the weights "
+               "with the scale given, without rescaling them by their own mean or standard "
+               "deviation: rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).",
+}
+
+
 class HeInit(Exercise):
     """Checks ``he_init(fan_in, fan_out, rng)`` by its statistics, not its values."""
 
     name = "he_init"
     chapter = 2
 
-    def _draw(self, answer: Any, fan_in: int, fan_out: int, seed: int) -> np.ndarray:
-        case = Case(f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng({seed})",
-                    (fan_in, fan_out))
+    reference = staticmethod(init.he_init)
 
-        def with_rng(fan_in: int, fan_out: int) -> Any:
-            # The generator is made here, not stored in the case: drawing from
-            # it changes its state, which is not a mutation to complain about.
-            return answer(fan_in, fan_out, np.random.default_rng(seed))
+    def cases(self) -> list[Case]:
+        """The calls the check makes: statistics on two shapes, then the rng rule
+        (seed 7 twice, seed 8), then the smallest layer."""
+        return [self._case(fan_in, fan_out, seed) for fan_in, fan_out, seed in (
+            *((fan_in, fan_out, 0) for fan_in, fan_out in _HE_SHAPES),
+            (20, 10, 7), (20, 10, 7), (20, 10, 8), (1, 1, 3))]
 
-        try:
-            w = call(with_rng, case)
-        except Stop as stop:
-            if stop.kind == "exception" and "data type" in stop.message:
-                stop.hint = ("rng.standard_normal and rng.normal take the shape as one tuple: "
-                             "size=(fan_in, fan_out). A second number is read as a dtype.")
-            elif stop.kind == "exception" and "NameError" in stop.message:
-                stop.hint = _NAME_ERROR
-            elif stop.kind == "exception" and not stop.hint:
-                stop.hint = ("Draw with the generator you are given: "
-                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
-            elif stop.kind == "warning" and not stop.hint:
-                stop.hint = ("Your code divided by zero or overflowed for these sizes. "
-                             "Draw the weights with the scale given, without rescaling "
-                             "them by their own mean or standard deviation: "
-                             "rng.normal(0.0, np.sqrt(2 / fan_in), size=(fan_in, fan_out)).")
-            raise
+    @staticmethod
+    def _case(fan_in: int, fan_out: int, seed: int) -> Case:
+        # Each call gets a copy of the generator in this state (Case.fresh_args);
+        # drawing from it is expected, not a mutation.
+        return Case(f"fan_in={fan_in}, fan_out={fan_out}, rng=np.random.default_rng({seed})",
+                    (fan_in, fan_out, np.random.default_rng(seed)))
+
+    def _draw(self, answer: Any, case: Case) -> np.ndarray:
+        fan_in, fan_out, _ = case.args
+        w = call(answer, case, hints=_HE_HINTS, patterns=_HE_PATTERNS)
         where = f"With {case.label}"
         if not isinstance(w, np.ndarray):
             fail(f"{where}, your result is {kind_of(w)}, expected an array of shape "
@@ -105,45 +113,40 @@ class HeInit(Exercise):
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
-        for fan_in, fan_out in _HE_SHAPES:
-            w = self._draw(answer, fan_in, fan_out, seed=0)
-            target = np.sqrt(2 / fan_in)
-            mean, std = float(w.mean()), float(w.std())
-            where = f"With fan_in={fan_in} and fan_out={fan_out}"
-            if abs(mean) > 6 * target / np.sqrt(w.size):
-                fail(f"{where}, your weights have mean {mean:.4g}; He weights have mean 0.",
-                     "Draw from a normal distribution centred at 0: rng.normal(0.0, std, ...).")
-            if abs(std / target - 1) > 0.05:
-                fail(f"{where}, the standard deviation of your weights is {std:.4g}, "
-                     f"expected sqrt(2 / {fan_in}) = {target:.4g}.",
-                     _stats_hint(std, fan_in, fan_out))
-            kurtosis = float(np.mean((w - mean) ** 4) / std**4)
-            if abs(kurtosis - 3) > 0.3:
-                fail(f"{where}, your weights do not look normally distributed "
-                     f"(kurtosis {kurtosis:.2f}, a normal distribution has 3).",
-                     "Use the values of rng.normal as they come: not rng.uniform or "
-                     "rng.integers, and without clipping or rescaling them.")
-        self._check_rng(answer)
-        self._draw(answer, 1, 1, seed=3)
+        cases = self.cases()
+        for case in cases[:len(_HE_SHAPES)]:
+            self._check_statistics(self._draw(answer, case), *case.args[:2])
+        first, again, other = (self._draw(answer, case) for case in cases[2:5])
+        rng_rule(first, again, other, not_reproducible=(
+            "Two calls with np.random.default_rng(7) gave different weights: your "
+            "function is not reproducible.",
+            "Draw every random number from the `rng` argument (rng.normal(...)), not "
+            "from np.random.normal or a generator you create inside the function."),
+                 ignores_rng=(
+            "Calls with np.random.default_rng(7) and np.random.default_rng(8) gave "
+            "the same weights: your function ignores its `rng` argument.",
+            "Do not create a new generator inside the function (such as "
+            "np.random.default_rng(0)); use the `rng` you are given."))
+        self._draw(answer, cases[5])
         return ("Shapes (300, 200), (50, 400) and (1, 1) are right, the weights have mean 0, "
                 "standard deviation sqrt(2 / fan_in) and a normal shape, and they come "
                 "from the rng you pass.")
 
-    def _check_rng(self, answer: Any) -> None:
-        first = self._draw(answer, 20, 10, seed=7)
-        again = self._draw(answer, 20, 10, seed=7)
-        if not np.array_equal(first, again):
-            fail("Two calls with np.random.default_rng(7) gave different weights: your "
-                 "function is not reproducible.",
-                 "Draw every random number from the `rng` argument (rng.normal(...)), not "
-                 "from np.random.normal or a generator you create inside the function.")
-        other = self._draw(answer, 20, 10, seed=8)
-        if np.array_equal(first, other):
-            fail("Calls with np.random.default_rng(7) and np.random.default_rng(8) gave "
-                 "the same weights: your function ignores its `rng` argument.",
-                 "Do not create a new generator inside the function (such as "
-                 "np.random.default_rng(0)); use the `rng` you are given.")
-
-
-# The reference implementation, for tests and for readers of this module.
-HE_INIT_REFERENCE = init.he_init
+    @staticmethod
+    def _check_statistics(w: np.ndarray, fan_in: int, fan_out: int) -> None:
+        target = np.sqrt(2 / fan_in)
+        mean, std = float(w.mean()), float(w.std())
+        where = f"With fan_in={fan_in} and fan_out={fan_out}"
+        if abs(mean) > 6 * target / np.sqrt(w.size):
+            fail(f"{where}, your weights have mean {mean:.4g}; He weights have mean 0.",
+                 "Draw from a normal distribution centred at 0: rng.normal(0.0, std, ...).")
+        if abs(std / target - 1) > 0.05:
+            fail(f"{where}, the standard deviation of your weights is {std:.4g}, "
+                 f"expected sqrt(2 / {fan_in}) = {target:.4g}.",
+                 _stats_hint(std, fan_in, fan_out))
+        kurtosis = float(np.mean((w - mean) ** 4) / std**4)
+        if abs(kurtosis - 3) > 0.3:
+            fail(f"{where}, your weights do not look normally distributed "
+                 f"(kurtosis {kurtosis:.2f}, a normal distribution has 3).",
+                 "Use the values of rng.normal as they come: not rng.uniform or "
+                 "rng.integers, and without clipping or rescaling them.")

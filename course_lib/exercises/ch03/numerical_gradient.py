@@ -9,9 +9,7 @@ import numpy as np
 
 from course_lib import gradcheck
 from course_lib.exercises.ch03._shared import _seeded
-from course_lib.exercises.compare import (
-    compare_arrays,
-)
+from course_lib.exercises.compare import compare_arrays
 from course_lib.exercises.probe import Case, call, fail, quietly
 from course_lib.exercises.spec import Exercise, Mistake, require_callable
 
@@ -32,8 +30,8 @@ def _f_matrix(x: np.ndarray) -> float:
     return float(np.sum(a * np.exp(0.3 * x)) + x[0, 1] * x[2, 0])
 
 
-def _numgrad_cases() -> list[tuple[Case, Callable]]:
-    """Cases with their exact gradient (for the extra gradient comparison)."""
+def _numgrad_cases() -> list[Case]:
+    """Smooth functions of vectors and a matrix, with the default h and others."""
     rng = _seeded(301)
     v = rng.normal(size=4)
     m = rng.normal(size=(3, 2))
@@ -51,20 +49,33 @@ def _numgrad_cases() -> list[tuple[Case, Callable]]:
     ]
 
 
-def _forward_difference(f, x, h=1e-5):
+def _central(f, x, h=1e-5, *, scale=lambda h: 1.0, step=None):
+    """Mistake family: the right central differences (``gradcheck.numerical_gradient``)
+    scaled by ``scale(h)``, or taken with a fixed ``step`` instead of the caller's h."""
+    return scale(h) * gradcheck.numerical_gradient(f, np.array(x, dtype=float), step or h)
+
+
+def _differences(f, x, h=1e-5, *, at=(1.0, -1.0), width=2.0, restore=True, rows=False):
+    """Mistake family: finite differences at other points than x + h e_i and x - h e_i.
+
+    Entry i is ``(f(x + at[0] h e_i) - f(x + at[1] h e_i)) / (width h)``:
+    ``at=(1, 0)`` and ``(0, -1)`` with ``width=1`` are the one-sided
+    differences. ``restore=False`` leaves each entry at its last perturbed
+    value; ``rows=True`` perturbs ``x[i]``, which for a matrix is a whole row.
+    Works on a copy of ``x``.
+    """
     x = np.array(x, dtype=float)
     grad = np.zeros_like(x)
-    fx = float(f(x))
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        grad[idx] = (float(f(x)) - fx) / h
-        x[idx] = old
+    for idx in (range(len(x)) if rows else np.ndindex(x.shape)):
+        old = np.copy(x[idx])
+        values = []
+        for step in at:
+            x[idx] = old + step * h
+            values.append(float(f(x)))
+        if restore:
+            x[idx] = old
+        grad[idx] = (values[0] - values[1]) / (width * h)
     return grad
-
-
-def _divided_by_h(f, x, h=1e-5):
-    return 2 * gradcheck.numerical_gradient(f, np.array(x, dtype=float), h)
 
 
 def _all_at_once(f, x, h=1e-5):
@@ -72,94 +83,42 @@ def _all_at_once(f, x, h=1e-5):
     return np.full(x.shape, (float(f(x + h)) - float(f(x - h))) / (2 * h))
 
 
-def _not_restored(f, x, h=1e-5):
-    """Central differences that leave each entry at x - h (works on a copy here)."""
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        x[idx] += h
-        fp = float(f(x))
-        x[idx] -= 2 * h
-        grad[idx] = (fp - float(f(x))) / (2 * h)
-    return grad
-
-
-def _whole_rows(f, x, h=1e-5):
-    """Perturbs x[i], which for a matrix is a whole row."""
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for i in range(len(x)):
-        old = x[i].copy()
-        x[i] = old + h
-        fp = float(f(x))
-        x[i] = old - h
-        fm = float(f(x))
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * h)
-    return grad
-
-
-def _central(f, x, h, combine):
-    """Central-difference loop on a copy of x with a custom combination of f(x+h), f(x-h)."""
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + h
-        fp = float(f(x))
-        x[idx] = old - h
-        fm = float(f(x))
-        x[idx] = old
-        grad[idx] = combine(fp, fm, h)
-    return grad
-
-
-def _backward_difference(f, x, h=1e-5):
-    x = np.array(x, dtype=float)
-    grad = np.zeros_like(x)
-    fx = float(f(x))
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old - h
-        grad[idx] = (fx - float(f(x))) / h
-        x[idx] = old
-    return grad
-
-
 _NUMGRAD_MISTAKES = (
-    Mistake("forward difference", _forward_difference,
+    Mistake("forward difference",
+            lambda f, x, h=1e-5: _differences(f, x, h, at=(1.0, 0.0), width=1.0),
             "This looks like the forward difference (f(x + h) - f(x)) / h, whose error "
             "shrinks only like h. Use the central difference "
             "(f(x + h e_i) - f(x - h e_i)) / (2h): its error shrinks like h**2."),
-    Mistake("divided by h", _divided_by_h,
+    Mistake("divided by h", lambda f, x, h=1e-5: _central(f, x, h, scale=lambda h: 2.0),
             "Your values are exactly twice the right ones: the two points x + h and x - h "
             "are 2h apart, so divide by 2 * h, not by h."),
     Mistake("perturbed every entry at once", _all_at_once,
             "Every entry of your gradient is the same number: you moved all entries of x "
             "at once (f(x + h)). Perturb one entry at a time: x[i] += h, evaluate f, "
             "then put x[i] back."),
-    Mistake("whole rows perturbed", _whole_rows,
+    Mistake("whole rows perturbed", lambda f, x, h=1e-5: _differences(f, x, h, rows=True),
             "For a matrix x, `for i in range(len(x))` visits rows, and x[i] += h moves a "
             "whole row. Visit every entry with `for idx in np.ndindex(x.shape):` and "
             "perturb x[idx]."),
     Mistake("precedence: / 2 * h",
-            lambda f, x, h=1e-5: _central(f, x, h, lambda p, m, h: (p - m) / 2 * h),
+            lambda f, x, h=1e-5: _central(f, x, h, scale=lambda h: h**2),
             "Your values are tiny, about h**2 times the right ones: `(fp - fm) / 2 * h` "
             "divides by 2 and then *multiplies* by h. Write `(fp - fm) / (2 * h)`."),
     Mistake("sign flipped",
-            lambda f, x, h=1e-5: _central(f, x, h, lambda p, m, h: (m - p) / (2 * h)),
+            lambda f, x, h=1e-5: _central(f, x, h, scale=lambda h: -1.0),
             "Your gradient has the wrong sign: it is (f(x - h) - f(x + h)) / (2h). The point "
             "with + h comes first: (f(x + h e_i) - f(x - h e_i)) / (2h)."),
-    Mistake("backward difference", _backward_difference,
+    Mistake("backward difference",
+            lambda f, x, h=1e-5: _differences(f, x, h, at=(0.0, -1.0), width=1.0),
             "This looks like the backward difference (f(x) - f(x - h)) / h, which is "
             "one-sided like the forward one and only accurate to order h. Use both sides: "
             "(f(x + h e_i) - f(x - h e_i)) / (2h)."),
-    Mistake("h ignored", lambda f, x, h=1e-5: gradcheck.numerical_gradient(
-                f, np.array(x, dtype=float), 1e-5),
+    Mistake("h ignored", lambda f, x, h=1e-5: _central(f, x, h, step=1e-5),
             "Your result matches central differences with h = 1e-5, but this case passed "
             "a different h. Compute with the `h` argument, using the h the caller passed "
             "rather than a fixed number."),
-    Mistake("x not restored between entries", _not_restored,
+    Mistake("x not restored between entries",
+            lambda f, x, h=1e-5: _differences(f, x, h, restore=False),
             "After perturbing entry i you must put it back to its original value before "
             "moving to the next entry; otherwise later entries are differentiated at a "
             "shifted point."),
@@ -195,10 +154,16 @@ class NumericalGradientExercise(Exercise):
 
     name = "numerical_gradient"
     chapter = 3
+    reference = staticmethod(gradcheck.numerical_gradient)
+
+    @staticmethod
+    def cases() -> list[Case]:
+        """The cases the answer is compared with central differences on."""
+        return _numgrad_cases()
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
-        cases = _numgrad_cases()
+        cases = self.cases()
         for case in cases:
             self._run_case(answer, case)
         self._compare_with_calculus(answer)

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from course_lib import surfaces
 from course_lib.exercises.probe import Stop, fail
+from course_lib.viz import surfaces
 
 
 def _follows_library(name: str, make_update: Callable[[Callable | None], surfaces.Update],

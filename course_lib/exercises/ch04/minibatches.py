@@ -8,8 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from course_lib import datasets as data
 from course_lib.exercises.compare import kind_of
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
 
 _SHUFFLE_HINT = ("Draw one permutation of the example indices, idx = rng.permutation(len(x)), "
@@ -29,13 +30,30 @@ class MinibatchesExercise(Exercise):
 
     name = "minibatches"
     chapter = 4
+    reference = staticmethod(data.minibatches)
 
     @staticmethod
-    def _data(n: int, d: int, column: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """Rows that say which example they are: x[i, 0] = i, y[i] = 100 + i."""
-        x = np.arange(n, dtype=np.float64)[:, None] + np.linspace(0, 0.5, d)[None, :]
-        y = 100 + np.arange(n)
+    def _data(n: int, d: int, column: bool = False, start: int = 0
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows that say which example they are: x[i, 0] = start + i, y[i] = 100 + start + i."""
+        ids = start + np.arange(n)
+        x = ids.astype(np.float64)[:, None] + np.linspace(0, 0.5, d)[None, :]
+        y = 100 + ids
         return x, (y[:, None].astype(np.float64) if column else y)
+
+    def cases(self) -> list[Case]:
+        """One epoch each, with ``rng = default_rng(0)``: sizes, a short last batch,
+        column targets, and the first set again with other values."""
+        shapes = [
+            ("20 examples in batches of 8 (the last batch has 4)", 20, 3, 8, False, 0),
+            ("12 examples in batches of 4 (no short batch)", 12, 2, 4, False, 0),
+            ("7 examples in batches of 1", 7, 2, 1, False, 0),
+            ("5 examples in one batch of 10 (batch larger than the set)", 5, 2, 10, False, 0),
+            ("10 examples with targets of shape (N, 1), batches of 3", 10, 2, 3, True, 0),
+            ("20 other examples (x[i, 0] = 500 + i) in batches of 8", 20, 3, 8, False, 500),
+        ]
+        return [Case(label, (*self._data(n, d, column, start), b, np.random.default_rng(0)))
+                for label, n, d, b, column, start in shapes]
 
     def _epoch(self, answer: Callable, x: np.ndarray, y: np.ndarray, batch_size: int,
                seed: int | np.random.Generator, label: str) -> list:
@@ -50,14 +68,10 @@ class MinibatchesExercise(Exercise):
                 return _NotIterable(out)
             return list(iterator)
 
-        try:
-            batches = call(minibatches, Case(label, (x, y, batch_size)))
-        except Stop as stop:
-            if stop.kind == "mutation":
-                stop.hint = ("rng.shuffle(x) and np.random.shuffle(x) reorder the caller's "
-                             "array in place (and shuffling x and y separately breaks the "
-                             "pairs). " + _SHUFFLE_HINT)
-            raise
+        batches = call(minibatches, Case(label, (x, y, batch_size)), hints={
+            "mutation": "rng.shuffle(x) and np.random.shuffle(x) reorder the caller's array in "
+                        "place (and shuffling x and y separately breaks the pairs). "
+                        + _SHUFFLE_HINT})
         if (isinstance(batches, list) and len(batches) == 2
                 and all(isinstance(b, np.ndarray) for b in batches)
                 and len(batches[0]) == len(batches[1]) <= batch_size
@@ -79,6 +93,7 @@ class MinibatchesExercise(Exercise):
              label: str) -> np.ndarray:
         """Check the batches' structure and pairing; return the example ids in order."""
         n, d = x.shape
+        start = int(round(x[0, 0])) if n else 0  # x[i, 0] = start + i (see _data)
         ids = []
         for k, batch in enumerate(batches):
             if not isinstance(batch, (tuple, list)) or len(batch) != 2:
@@ -105,10 +120,10 @@ class MinibatchesExercise(Exercise):
             if not (np.all(np.isfinite(xb)) and np.all(np.isfinite(yb))):
                 fail(f"On {label}, batch {k} contains NaN or infinite values: its rows are "
                      "not rows of x.", "Select rows of x and y, do not compute new values.")
-            row_ids = np.rint(xb[:, 0]).astype(int)
+            row_ids = np.rint(xb[:, 0]).astype(int) - start
             if not np.allclose(xb, x[np.clip(row_ids, 0, n - 1)]):
                 fail(f"On {label}, batch {k} contains rows that are not rows of x.")
-            label_ids = np.rint(np.ravel(yb)).astype(int) - 100
+            label_ids = np.rint(np.ravel(yb)).astype(int) - 100 - start
             if not np.array_equal(row_ids, label_ids):
                 fail(f"On {label}, batch {k} pairs examples with the wrong labels: x rows "
                      f"{row_ids[:4].tolist()} came with the labels of examples "
@@ -120,7 +135,7 @@ class MinibatchesExercise(Exercise):
 
     def _coverage(self, ids: np.ndarray, sizes: list[int], n: int, batch_size: int,
                   label: str) -> None:
-        counts = np.bincount(ids, minlength=n)
+        counts = np.bincount(ids.astype(np.intp), minlength=n)  # intp: int32 in Pyodide
         expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
         short = n % batch_size
         if len(ids) == n - short and short and np.all(counts <= 1):
@@ -162,18 +177,12 @@ class MinibatchesExercise(Exercise):
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
-        cases = [
-            ("20 examples in batches of 8 (the last batch has 4)", 20, 3, 8, False),
-            ("12 examples in batches of 4 (no short batch)", 12, 2, 4, False),
-            ("7 examples in batches of 1", 7, 2, 1, False),
-            ("5 examples in one batch of 10 (batch larger than the set)", 5, 2, 10, False),
-            ("10 examples with targets of shape (N, 1), batches of 3", 10, 2, 3, True),
-        ]
-        for label, n, d, b, column in cases:
-            x, y = self._data(n, d, column)
-            ids = self._order(answer, x, y, b, 0, label)
-            if n > 5 and np.array_equal(ids, np.arange(n)):
-                fail(f"On {label}, the examples come out in their original order: "
+        cases = self.cases()
+        for case in cases:
+            x, y, b, rng = case.args
+            ids = self._order(answer, x, y, b, rng, case.label)
+            if len(x) > 5 and np.array_equal(ids, np.arange(len(x))):
+                fail(f"On {case.label}, the examples come out in their original order: "
                      "they were not shuffled.",
                      "Shuffling matters: sorted data (all the 0s, then all the 1s) makes "
                      "consecutive batches very different. " + _SHUFFLE_HINT)
@@ -182,16 +191,16 @@ class MinibatchesExercise(Exercise):
         first = self._order(answer, x, y, 6, 7, label + " with rng = default_rng(7)")
         again = self._order(answer, x, y, 6, 7, label + " again with default_rng(7)")
         other = self._order(answer, x, y, 6, 8, label + " with default_rng(8)")
-        if not np.array_equal(first, again):
-            fail("Called twice with generators made from the same seed, your function "
-                 "shuffled differently, so runs cannot be reproduced.",
-                 "Use the `rng` you are given (rng.permutation), not np.random.permutation "
-                 "or np.random.shuffle, which use numpy's hidden global generator.")
-        if np.array_equal(first, other):
-            fail("Called with generators from different seeds (7 and 8), your function "
-                 "produced the same order: it ignores `rng`.",
-                 "Draw the permutation from the `rng` argument (rng.permutation(n)); do not "
-                 "create a generator with a fixed seed inside the function.")
+        rng_rule(first, again, other, not_reproducible=(
+            "Called twice with generators made from the same seed, your function "
+            "shuffled differently, so runs cannot be reproduced.",
+            "Use the `rng` you are given (rng.permutation), not np.random.permutation "
+            "or np.random.shuffle, which use numpy's hidden global generator."),
+                 ignores_rng=(
+            "Called with generators from different seeds (7 and 8), your function "
+            "produced the same order: it ignores `rng`.",
+            "Draw the permutation from the `rng` argument (rng.permutation(n)); do not "
+            "create a generator with a fixed seed inside the function."))
         shared = np.random.default_rng(3)
         epoch1 = self._order(answer, x, y, 6, shared, label + ", epoch 1 with one rng")
         epoch2 = self._order(answer, x, y, 6, shared, label + ", epoch 2 with the same rng")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib import optim, surfaces
+from course_lib import optim
 from course_lib.exercises.ch04._shared import _follows_library
 from course_lib.exercises.compare import compare_arrays, compare_tuple
 from course_lib.exercises.probe import Case
 from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
+from course_lib.viz import surfaces
 
 
 def _momentum_cases() -> list[Case]:

@@ -7,12 +7,9 @@ from typing import Any
 import numpy as np
 
 from course_lib import layers
-from course_lib.exercises.ch05.dropout_forward import _run
-from course_lib.exercises.compare import (
-    compare_arrays,
-)
+from course_lib.exercises.compare import compare_arrays
 from course_lib.exercises.gradient import check_answer_backward
-from course_lib.exercises.probe import Case, fail, quietly
+from course_lib.exercises.probe import Case, call, fail, quietly
 from course_lib.exercises.spec import Exercise, require_callable
 
 
@@ -26,6 +23,7 @@ def _backward_cases() -> list[Case]:
 
     return [
         case("a 4x6 batch, p = 0.5", (4, 6), 0.5, True, 1),
+        case("another 4x6 batch with another mask, p = 0.5", (4, 6), 0.5, True, 6),
         case("a 5x3 batch, p = 0.8 (kept entries scaled by 5)", (5, 3), 0.8, True, 2),
         case("a 2x3x4 array, p = 0.3", (2, 3, 4), 0.3, True, 3),
         case("a batch of one (shape (1, 7)), p = 0.25", (1, 7), 0.25, True, 4),
@@ -37,14 +35,16 @@ _BACKWARD_HINTS = {
     "exception": "cache is the DropoutCache(mask, p) returned by dropout_forward: "
                  "read cache.mask (the scaled mask) and cache.p. In evaluation mode "
                  "cache.mask is None, because dropout was the identity: then dx = dout.",
-    "truth value": "Test for evaluation mode with `if cache.mask is None:`. "
-                   "`if not cache.mask` and `if cache.mask == None` look at every entry "
-                   "of the mask array when there is one, and Python cannot turn that "
-                   "into a single True or False.",
     "mutation": "Return a new array (dout * mask); dout *= mask changes the caller's array.",
     "warning": "Multiply dout by the mask; dividing by it divides by zero where an entry "
                "was dropped.",
 }
+_BACKWARD_PATTERNS = (
+    ("exception", "truth value",
+     "Test for evaluation mode with `if cache.mask is None:`. `if not cache.mask` and "
+     "`if cache.mask == None` look at every entry of the mask array when there is one, and "
+     "Python cannot turn that into a single True or False."),
+)
 
 
 class DropoutBackward(Exercise):
@@ -52,14 +52,20 @@ class DropoutBackward(Exercise):
 
     name = "dropout_backward"
     chapter = 5
+    reference = staticmethod(layers.dropout_backward)
+
+    @staticmethod
+    def cases() -> list[Case]:
+        """The cases the answer is compared with the reference on."""
+        return _backward_cases()
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
-        cases = _backward_cases()
+        cases = self.cases()
         for case in cases:
             dout, cache = case.fresh_args()[0]
             expected = layers.dropout_backward(dout, cache)
-            got = _run(answer, case, _BACKWARD_HINTS)
+            got = call(answer, case, hints=_BACKWARD_HINTS, patterns=_BACKWARD_PATTERNS)
             if isinstance(got, tuple) and got and isinstance(got[0], np.ndarray):
                 fail(f"On {case.label}, your function returned a tuple of {len(got)} "
                      "values; dropout_backward returns dx alone, an array of shape "

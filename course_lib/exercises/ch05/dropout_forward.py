@@ -6,29 +6,13 @@ from typing import Any
 
 import numpy as np
 
+from course_lib import layers
 from course_lib.exercises.compare import (
     compare_arrays,
     kind_of,
 )
-from course_lib.exercises.probe import Case, Stop, call, fail
+from course_lib.exercises.probe import Case, call, fail, rng_rule
 from course_lib.exercises.spec import Exercise, require_callable
-
-
-def _run(answer: Any, case: Case, hints: dict[str, str]) -> Any:
-    """``probe.call`` with a hint attached to errors, by kind.
-
-    An exception about the truth value of an array gets ``hints["truth value"]``
-    when there is one.
-    """
-    try:
-        return call(answer, case)
-    except Stop as stop:
-        if (stop.kind == "exception" and "truth value" in stop.message
-                and "truth value" in hints):
-            stop.hint = hints["truth value"]
-        if not stop.hint and stop.kind in hints:
-            stop.hint = hints[stop.kind]
-        raise
 
 
 def _out_and_cache(result: Any, x: np.ndarray, case: Case) -> tuple[np.ndarray, Any]:
@@ -63,22 +47,15 @@ _FORWARD_HINTS = {
 }
 
 
-def _with_rng(answer: Any, seed: int) -> Any:
-    """``answer`` with a fresh ``default_rng(seed)`` as its last argument.
-
-    The generator is made at call time, so every call starts from the same
-    state, and it is not an argument of the probed call, whose mutation
-    check would otherwise see the generator's state advance.
-    """
-    def dropout_forward(x: np.ndarray, p: float, training: bool) -> Any:
-        return answer(x, p, training, np.random.default_rng(seed))
-    return dropout_forward
-
-
 def _forward_out(answer: Any, x: np.ndarray, p: float, training: bool, seed: int,
                  label: str) -> tuple:
-    case = Case(label, (x, p, training))
-    result = _run(_with_rng(answer, seed), case, _FORWARD_HINTS)
+    """Call ``answer(x, p, training, rng)`` with a fresh ``default_rng(seed)``.
+
+    The case holds the generator; every call gets a copy in that state
+    (``Case.fresh_args``), so equal seeds give equal draws.
+    """
+    case = Case(label, (x, p, training, np.random.default_rng(seed)))
+    result = call(answer, case, hints=_FORWARD_HINTS)
     out, cache = _out_and_cache(result, x, case)
     return case, out, cache
 
@@ -170,17 +147,17 @@ def _check_reproducible(answer: Any) -> None:
     x = np.random.default_rng(512).normal(size=(20, 30))
     _, first, _ = _training_out(answer, x, 0.5, 3, "a 20x30 batch with rng = default_rng(3)")
     _, again, _ = _training_out(answer, x, 0.5, 3, "the same batch with a fresh default_rng(3)")
-    if not np.array_equal(first, again):
-        fail("Two calls with generators in the same state, np.random.default_rng(3), "
-             "dropped different entries.",
-             "Draw the mask from the `rng` argument (rng.random(x.shape)), not from "
-             "np.random.rand or np.random.random: the rng makes runs reproducible.")
     _, other, _ = _training_out(answer, x, 0.5, 4, "the same batch with rng = default_rng(4)")
-    if np.array_equal(first, other):
-        fail("Calls with different generators (default_rng(3) and default_rng(4)) dropped "
-             "exactly the same entries.",
-             "Use the `rng` you are given (rng.random(x.shape)); do not create your own "
-             "generator with a fixed seed inside the function.")
+    rng_rule(first, again, other, not_reproducible=(
+        "Two calls with generators in the same state, np.random.default_rng(3), "
+        "dropped different entries.",
+        "Draw the mask from the `rng` argument (rng.random(x.shape)), not from "
+        "np.random.rand or np.random.random: the rng makes runs reproducible."),
+             ignores_rng=(
+        "Calls with different generators (default_rng(3) and default_rng(4)) dropped "
+        "exactly the same entries.",
+        "Use the `rng` you are given (rng.random(x.shape)); do not create your own "
+        "generator with a fixed seed inside the function."))
 
 
 def _check_evaluation(answer: Any) -> None:
@@ -269,6 +246,13 @@ def _check_edge_cases(answer: Any) -> None:
              "mask = (rng.random(x.shape) >= p) / (1 - p) works for any shape of x.")
     x1 = rng.uniform(0.5, 2.0, size=(1, 6))
     _training_out(answer, x1, 0.3, 9, "a batch of one (shape (1, 6)), p = 0.3")
+    xi = rng.integers(1, 6, size=(4, 5))
+    case, out, _ = _training_out(answer, xi, 0.5, 10,
+                                 "an integer x (4, 5) in training mode, p = 0.5")
+    if not np.all(np.isclose(out, 0) | np.isclose(out, 2 * xi)):
+        fail(f"On {case.label}, every entry of out should be 0 or x / (1 - p) = 2x.",
+             "Multiply x by the scaled mask, out = x * mask: the product is a float array "
+             "even when x holds integers.")
 
 
 class DropoutForward(Exercise):
@@ -276,6 +260,7 @@ class DropoutForward(Exercise):
 
     name = "dropout_forward"
     chapter = 5
+    reference = staticmethod(layers.dropout_forward)
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)

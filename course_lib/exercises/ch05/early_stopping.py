@@ -2,102 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from course_lib import regularization
-from course_lib.exercises.compare import (
-    compare_int,
-    compare_number,
-)
+from course_lib.exercises.compare import compare_int, compare_number
 from course_lib.exercises.probe import Case
 from course_lib.exercises.spec import FunctionExercise, Mistake
 
 
-def _stopped_epoch(losses: Any, patience: int) -> int:
-    """Mistake: the epoch at which training stopped."""
+def _early_stopping(losses: Any, patience: int, *, stop_after: Callable[[int], int] = int,
+                    ties: bool = False, start: int = 1, against: str = "best",
+                    reset: bool = True, returns: str = "best", at_end: str = "best") -> int:
+    """Mistake family: the early-stopping loop with one mistake chosen.
+
+    With the defaults it is the right loop. ``stop_after(patience)`` is the
+    number of non-improving epochs that stops training; ``ties`` counts an
+    equal loss as an improvement; ``start=0`` compares epoch 0 with itself;
+    ``against="previous"`` compares each epoch with the one before, not the
+    best; ``reset=False`` never resets the counter; ``returns="stop"`` returns
+    the epoch at which training stopped; ``at_end="last"`` returns the last
+    epoch when training runs to the end.
+    """
     losses = list(losses)
     best, waited = 0, 0
-    for epoch in range(1, len(losses)):
-        if losses[epoch] < losses[best]:
-            best, waited = epoch, 0
+    for epoch in range(start, len(losses)):
+        previous = losses[epoch - 1] if against == "previous" else losses[best]
+        if losses[epoch] <= previous if ties else losses[epoch] < previous:
+            best, waited = epoch, 0 if reset else waited
         else:
             waited += 1
-            if waited >= patience:
-                return epoch
-    return len(losses) - 1
+            if waited >= stop_after(patience):
+                return epoch if returns == "stop" else best
+    return len(losses) - 1 if at_end == "last" else best
 
 
-def _best_with(losses: Any, patience: int, *, stop_after: int, ties: bool = False) -> int:
-    """Early stopping that stops after ``stop_after`` non-improving epochs."""
-    losses = list(losses)
-    best, waited = 0, 0
-    for epoch in range(1, len(losses)):
-        better = losses[epoch] <= losses[best] if ties else losses[epoch] < losses[best]
-        if better:
-            best, waited = epoch, 0
-        else:
-            waited += 1
-            if waited >= stop_after:
-                break
-    return best
-
-
-def _epoch_zero_counted(losses: Any, patience: int) -> int:
-    """Mistake: the loop starts at epoch 0 and compares it with itself."""
-    losses = list(losses)
-    best, waited = 0, 0
-    for epoch in range(len(losses)):
-        if losses[epoch] < losses[best]:
-            best, waited = epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    return best
-
-
-def _versus_previous(losses: Any, patience: int) -> int:
-    """Mistake: an epoch "improves" when it beats the previous epoch, not the best."""
-    losses = list(losses)
-    best, waited = 0, 0
-    for epoch in range(1, len(losses)):
-        if losses[epoch] < losses[epoch - 1]:
-            best, waited = epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                break
-    return best
-
-
-def _counter_not_reset(losses: Any, patience: int) -> int:
-    """Mistake: every non-improving epoch counts, not only those in a row."""
-    losses = list(losses)
-    best, bad = 0, 0
-    for epoch in range(1, len(losses)):
-        if losses[epoch] < losses[best]:
-            best = epoch
-        else:
-            bad += 1
-            if bad >= patience:
-                break
-    return best
-
-
-def _last_if_never_stopped(losses: Any, patience: int) -> int:
-    """Mistake: the last epoch returned when training runs to the end."""
-    losses = list(losses)
-    best, waited = 0, 0
-    for epoch in range(1, len(losses)):
-        if losses[epoch] < losses[best]:
-            best, waited = epoch, 0
-        else:
-            waited += 1
-            if waited >= patience:
-                return best
-    return len(losses) - 1
+def _mistake(**mistake: Any) -> Callable[[Any, int], int]:
+    """An ``early_stopping_epoch`` answer that makes the mistake ``mistake``."""
+    return lambda losses, patience: _early_stopping(losses, patience, **mistake)
 
 
 def _best_loss(losses: Any, patience: int) -> float:
@@ -158,18 +102,17 @@ EARLY_STOPPING_EPOCH = FunctionExercise(
     compare=_compare_epoch,
     mistake_match="every_case",
     mistakes=(
-        Mistake("returned the stopping epoch", _stopped_epoch,
+        Mistake("returned the stopping epoch", _mistake(returns="stop", at_end="last"),
                 "You returned the epoch at which training stopped. Early stopping keeps "
                 "the parameters of the BEST epoch seen so far (the lowest validation "
                 "loss), which is `patience` epochs earlier."),
         Mistake("patience off by one (one epoch too late)",
-                lambda losses, patience: _best_with(losses, patience, stop_after=patience + 1),
+                _mistake(stop_after=lambda patience: patience + 1),
                 "Patience is off by one: you waited patience + 1 epochs without improvement. "
                 "Training stops as soon as `patience` epochs in a row fail to improve "
                 "(with patience = 1, the first epoch that is not better stops it)."),
         Mistake("patience off by one (one epoch too early)",
-                lambda losses, patience: _best_with(losses, patience,
-                                                    stop_after=max(patience - 1, 1)),
+                _mistake(stop_after=lambda patience: max(patience - 1, 1)),
                 "Patience is off by one: you stopped after patience - 1 epochs without "
                 "improvement. Count only the epochs that fail to improve, and stop when "
                 "that count reaches `patience`."),
@@ -179,23 +122,22 @@ EARLY_STOPPING_EPOCH = FunctionExercise(
                 "the future: it stops once `patience` epochs in a row fail to improve, "
                 "and returns the best epoch seen up to then."),
         Mistake("ties count as improvement",
-                lambda losses, patience: _best_with(losses, patience, stop_after=patience,
-                                                    ties=True),
+                _mistake(ties=True),
                 "An epoch improves only if its loss is strictly lower than the best so far; "
                 "an equal loss counts as a non-improving epoch (use <, not <=)."),
-        Mistake("epoch 0 compared with itself", _epoch_zero_counted,
+        Mistake("epoch 0 compared with itself", _mistake(start=0),
                 "Your loop counts epoch 0 as an epoch without improvement (it is not "
                 "lower than itself). Epoch 0 is simply the first best: start the loop at "
                 "epoch 1, or start the best loss at infinity."),
-        Mistake("compared with the previous epoch", _versus_previous,
+        Mistake("compared with the previous epoch", _mistake(against="previous"),
                 "An epoch improves only if its loss is lower than the BEST loss so far, "
                 "not lower than the previous epoch's: a small recovery after a bad epoch "
                 "is still worse than the best. Compare with val_losses[best]."),
-        Mistake("counter not reset", _counter_not_reset,
+        Mistake("counter not reset", _mistake(reset=False),
                 "Patience counts non-improving epochs IN A ROW: reset the counter to 0 "
                 "whenever an epoch improves on the best. Your counter keeps adding up "
                 "every non-improving epoch of the run."),
-        Mistake("last epoch when training never stops", _last_if_never_stopped,
+        Mistake("last epoch when training never stops", _mistake(at_end="last"),
                 "When patience is never used up, training runs to the end, and early "
                 "stopping still keeps the best epoch seen, which need not be the last "
                 "one: return the best epoch, not len(val_losses) - 1."),

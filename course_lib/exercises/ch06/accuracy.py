@@ -8,7 +8,7 @@ import numpy as np
 
 from course_lib import metrics
 from course_lib.exercises.compare import compare_number, kind_of
-from course_lib.exercises.probe import Case, Stop, quietly
+from course_lib.exercises.probe import Case
 from course_lib.exercises.spec import FunctionExercise, Mistake
 
 
@@ -56,55 +56,38 @@ _BROADCAST_HINT = (
 )
 
 
-class _AccuracyExercise(FunctionExercise):
-    """Recognises integer division and rounding, which no mistake function reproduces.
-
-    Several mistakes give 0 on a typical batch (the argmax of the whole array, the max
-    score instead of its index, integer division), so it is declared with
-    ``mistake_match="every_case"``: a mistake is named only when it explains every case.
-    """
-
-    def run(self, answer: Any) -> str:
-        try:
-            return super().run(answer)
-        except Stop as stop:
-            if stop.status == "failed" and stop.kind == "wrong" and callable(answer):
-                stop.hint = self._numeric_hint(answer) or stop.hint
-            raise
-
-    def _numeric_hint(self, answer: Any) -> str:
-        """Integer division or rounding, seen on the first case the answer gets wrong."""
-        for case in self.cases():
-            got = quietly(answer, *case.args, **case.kwargs)
-            expected = self.reference(*case.fresh_args()[0])
-            if isinstance(got, np.ndarray) and got.size == 1:
-                got = got.reshape(()).item()
-            if isinstance(got, (bool, np.bool_)) or not isinstance(
-                    got, (int, float, np.number)):
-                return ""
-            if np.isclose(float(got), expected, rtol=1e-6, atol=1e-9):
-                continue
-            if isinstance(got, (int, np.integer)) and 0 < expected < 1 and got == 0:
-                return ("Your result is the whole number 0: integer division (//) rounds "
-                        "the fraction down. Divide with / (or take np.mean of the boolean "
-                        "array of correct predictions).")
-            if any(np.isclose(round(expected, digits), float(got), rtol=0, atol=1e-12)
-                   for digits in range(1, 5)):
-                return ("Your result is the accuracy rounded. Return it unrounded; round "
-                        "only when printing (f\"{acc:.3f}\").")
-            return ""
-        return ""
+def _same_number(got: Any, wrong: Any) -> bool:
+    """A mistake's output matches when it is the same number of the same kind: the
+    integer 0 of integer division is not the float 0.0 of a flat argmax."""
+    def integer(v: Any) -> bool:
+        return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+    return (wrong is not None and integer(got) == integer(wrong)
+            and _accuracy_compare(got, wrong) is None)
 
 
-ACCURACY = _AccuracyExercise(
+# Several mistakes give 0 on a typical batch (the argmax of the whole array, the
+# max score instead of its index, integer division), so a mistake is named only
+# when it explains every case, and the first listed of those is named.
+ACCURACY = FunctionExercise(
     name="accuracy",
     chapter=6,
     reference=metrics.accuracy,
     cases=_accuracy_cases,
     compare=_accuracy_compare,
     mistake_match="every_case",
+    same_output=_same_number,
     error_hints=(("exception", "broadcast", _BROADCAST_HINT),),
     mistakes=(
+        Mistake("integer division",
+                lambda z, y: int(np.sum(np.argmax(z, axis=1) == y)) // len(y),
+                "Your result is the whole number 0: integer division (//) rounds the "
+                "fraction down. Divide with / (or take np.mean of the boolean array of "
+                "correct predictions)."),
+        *(Mistake(f"rounded to {digits} digits",
+                  lambda z, y, digits=digits: round(metrics.accuracy(z, y), digits),
+                  "Your result is the accuracy rounded. Return it unrounded; round only "
+                  "when printing (f\"{acc:.3f}\").")
+          for digits in range(1, 5)),
         Mistake("logits compared with labels", lambda z, y: float(np.mean(z == y)),
                 _BROADCAST_HINT),
         Mistake("percentage", lambda z, y: 100.0 * metrics.accuracy(z, y),

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_lib import data
+from course_lib import datasets as data
 from course_lib.exercises.compare import kind_of
 from course_lib.exercises.probe import Case, call, fail
 from course_lib.exercises.spec import Exercise, require_callable
@@ -58,6 +58,17 @@ def _example_losses(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -log_p[np.arange(len(y)), y]
 
 
+def _mirrored(split: data.Split) -> data.Split:
+    """The same split with every 8x8 digit mirrored left to right: the same
+    shapes and labels, other pixel values, just as learnable."""
+    return data.Split(*((x.reshape(-1, 8, 8)[:, :, ::-1].reshape(-1, 64), y)
+                        for x, y in split))
+
+
+def _labels(model: Any, x: np.ndarray) -> np.ndarray:
+    return np.argmax(_scores(model, x, "held-out"), axis=1)
+
+
 class TrainClassifierExercise(Exercise):
     """The learner's ``train_classifier(train, val, rng) -> (model, val_accuracy)``.
 
@@ -65,31 +76,84 @@ class TrainClassifierExercise(Exercise):
     on held-out digits the function never received. It fails when the
     held-out accuracy is below ``TARGET_ACCURACY`` (saying by how much), when
     the reported validation accuracy is really the training accuracy (or a
-    percentage), when the model has seen the validation set, and when two
-    runs with the same ``rng`` differ, or runs with different generators agree
-    exactly (the randomness must come from ``rng``).
+    percentage), when the model has seen the validation set, when two runs
+    with the same ``rng`` differ, or runs with different generators agree
+    exactly (the randomness must come from ``rng``), and when the same split
+    with every digit mirrored does not give a model as good (the function
+    must learn from the values it is given, not from digits of its own).
     """
 
     name = "train_classifier"
     chapter = 6
     target = TARGET_ACCURACY
+    reference = None  # the exercise's solution lives in the chapter's notebook
+
+    @staticmethod
+    def cases() -> list[Case]:
+        """The calls the check makes: the digits with ``default_rng(66)`` (twice),
+        with ``default_rng(67)``, and the mirrored digits with ``default_rng(66)``."""
+        split = _digits_split()
+        mirrored = _mirrored(split)
+        sizes = (f"({len(split.train[1])} training and {len(split.val[1])} validation "
+                 "examples)")
+        return [
+            Case(f"the check's digits split {sizes}",
+                 (split.train, split.val, np.random.default_rng(_MODEL_SEED))),
+            Case(f"the same split with rng = default_rng({_MODEL_SEED + 1})",
+                 (split.train, split.val, np.random.default_rng(_MODEL_SEED + 1))),
+            Case(f"the same split with every digit mirrored left to right {sizes}",
+                 (mirrored.train, mirrored.val, np.random.default_rng(_MODEL_SEED))),
+        ]
 
     def run(self, answer: Any) -> str:
         require_callable(self.name, answer)
-        split = _digits_split()
-        case = Case(f"the check's digits split ({len(split.train[1])} training and "
-                    f"{len(split.val[1])} validation examples)", (split.train, split.val))
+        plain, other_rng, mirrored = self.cases()
+        model, acc_te, n_te = self._trained(answer, plain, _digits_split())
+        held_out = _digits_split().test[0]
+        labels = _labels(model, held_out)
+        again = self._model(call(answer, plain), "A second call with the same rng")
+        if not np.array_equal(_labels(again, held_out), labels):
+            fail("Two calls with identically seeded rng gave models with different "
+                 "predictions, so your training is not reproducible.",
+                 "Draw every random number from the `rng` argument (pass it to "
+                 "modules.Linear, Dropout and train.fit); do not create a new "
+                 "np.random.default_rng() inside the function, nor use np.random.")
+        other = call(answer, other_rng)
+        if (isinstance(other, (tuple, list)) and len(other) == 2
+                and np.array_equal(_scores(other[0], held_out, "held-out"),
+                                   _scores(model, held_out, "held-out"))):
+            fail(f"Two calls with different generators (default_rng({_MODEL_SEED}) and "
+                 f"default_rng({_MODEL_SEED + 1})) gave exactly the same model, so its "
+                 "randomness does not come from `rng`.",
+                 "Take every random number from the `rng` argument (pass it to "
+                 "modules.Linear, Dropout and train.fit); a generator made inside the "
+                 "function with a fixed seed (or np.random.seed) ignores the one you are "
+                 "given, and a model kept from an earlier call ignores every argument.")
+        _, acc_mirrored, _ = self._trained(answer, mirrored, _mirrored(_digits_split()))
+        return (f"Your model classifies {acc_te:.1%} of {n_te} held-out digits correctly "
+                f"(target {self.target:.0%}; {acc_mirrored:.1%} when every digit is "
+                "mirrored); it reported validation accuracy honestly, and training is "
+                "reproducible.")
 
-        def with_fresh_rng(train_set, val_set):
-            # a new generator for each call: drawing from it is expected, not a mutation
-            return answer(train_set, val_set, np.random.default_rng(_MODEL_SEED))
-
-        out = call(with_fresh_rng, case)
+    @staticmethod
+    def _model(out: Any, what: str = "train_classifier") -> Any:
+        """The model of a ``(model, val_accuracy)`` pair, failing on anything else."""
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            fail(f"train_classifier returned {kind_of(out)}; expected a pair "
-                 "(model, val_accuracy).",
+            fail(f"{what} returned {kind_of(out)}; expected a pair (model, val_accuracy).",
                  "End your function with `return model, val_accuracy`.")
-        model, reported = out
+        return out[0]
+
+    def _trained(self, answer: Any, case: Case, split: data.Split) -> tuple[Any, float, int]:
+        """Call the answer on ``case`` and measure its model on ``split`` (whose
+        train and val sets the case holds); return the model, its held-out
+        accuracy and the number of held-out digits."""
+        out = call(answer, case, hints={
+            "mutation": "Leave the caller's arrays as they are: shuffle or standardize copies "
+                        "(x[idx] with idx = rng.permutation(len(x)) is a new array; "
+                        "x[:] = x[idx] or x -= mean writes into the caller's). train.fit "
+                        "shuffles every epoch for you."})
+        model = self._model(out)
+        reported = out[1]
         self._check_model_kind(model, reported)
         (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = split
         s_tr, s_va = _scores(model, x_tr, "training"), _scores(model, x_va, "validation")
@@ -99,35 +163,12 @@ class TrainClassifierExercise(Exercise):
         self._check_reported(reported, acc_tr, acc_va, len(y_va), len(y_tr))
         self._check_not_trained_on_val(s_tr, s_va, s_te, split, acc_tr, acc_va, acc_te)
         if acc_te < self.target:
-            fail(f"Your model classifies {acc_te:.1%} of the {len(y_te)} held-out digits "
-                 f"correctly; the target is {self.target:.0%}, so it misses by "
-                 f"{100 * (self.target - acc_te):.1f} percentage points "
-                 f"(training accuracy {acc_tr:.1%}, validation {acc_va:.1%}).",
+            fail(f"On {case.label}, your model classifies {acc_te:.1%} of the {len(y_te)} "
+                 f"held-out digits correctly; the target is {self.target:.0%}, so it misses "
+                 f"by {100 * (self.target - acc_te):.1f} percentage points (training "
+                 f"accuracy {acc_tr:.1%}, validation {acc_va:.1%}).",
                  self._improve_hint(acc_tr, acc_va))
-        again = call(with_fresh_rng, case)
-        if not isinstance(again, (tuple, list)) or len(again) != 2:
-            fail("A second call with the same rng returned something else than "
-                 "(model, val_accuracy).")
-        same = np.array_equal(np.argmax(_scores(again[0], x_te, "held-out"), axis=1),
-                              np.argmax(s_te, axis=1))
-        if not same:
-            fail("Two calls with identically seeded rng gave models with different "
-                 "predictions, so your training is not reproducible.",
-                 "Draw every random number from the `rng` argument (pass it to "
-                 "modules.Linear, Dropout and train.fit); do not create a new "
-                 "np.random.default_rng() inside the function.")
-        other = call(lambda train_set, val_set: answer(
-            train_set, val_set, np.random.default_rng(_MODEL_SEED + 1)), case)
-        if (isinstance(other, (tuple, list)) and len(other) == 2
-                and np.array_equal(_scores(other[0], x_te, "held-out"), s_te)):
-            fail("Two calls with different generators (default_rng(66) and default_rng(67)) "
-                 "gave exactly the same model, so its randomness does not come from `rng`.",
-                 "Take every random number from the `rng` argument (pass it to "
-                 "modules.Linear, Dropout and train.fit); a generator made inside the "
-                 "function with a fixed seed ignores the one you are given.")
-        return (f"Your model classifies {acc_te:.1%} of {len(y_te)} held-out digits "
-                f"correctly (target {self.target:.0%}); it reported validation accuracy "
-                f"{acc_va:.1%} honestly, and training is reproducible.")
+        return model, acc_te, len(y_te)
 
     @staticmethod
     def _check_model_kind(model: Any, reported: Any) -> None:
@@ -156,13 +197,25 @@ class TrainClassifierExercise(Exercise):
                  f"digits your model classifies correctly (it is {acc_va:.4f}).",
                  "Compute it with train.evaluate(...)['accuracy'] or your accuracy function "
                  "on the validation set.")
-        reported = float(reported)
         tolerance = 0.5 / n_val
+        if isinstance(reported, (int, np.integer)) and abs(reported - acc_va) > tolerance:
+            fail(f"val_accuracy is the integer {reported}; expected the fraction {acc_va:.4f}.",
+                 "`//` is integer division: the number of correct digits // the number of "
+                 "digits is 0 unless every one is right. Divide with `/`, or take "
+                 "np.mean(predictions == y_val).")
+        reported = float(reported)
         if abs(reported - acc_va) <= tolerance:
             return
         if abs(reported - 100 * acc_va) <= 100 * tolerance:
             fail(f"val_accuracy is {reported:.4g}, a percentage; expected the fraction "
                  f"{acc_va:.4f}.", "Return a number between 0 and 1.")
+        if abs(reported - acc_tr) <= 0.5 / n_train and acc_va > acc_tr + tolerance:
+            fail(f"val_accuracy is {reported:.4f}, your model's accuracy on `train_set`, and "
+                 f"the model does better on `val_set` ({acc_va:.4f}) than on the set it was "
+                 "meant to learn from: the two sets look swapped, trained on `val_set` and "
+                 "measured on `train_set`.",
+                 "The arguments come in the order train_classifier(train_set, val_set, rng): "
+                 "train on the first, measure val_accuracy on the second.")
         if abs(reported - acc_tr) <= 0.5 / n_train and abs(acc_tr - acc_va) > tolerance:
             fail(f"val_accuracy is {reported:.4f}, which is your model's accuracy on its own "
                  f"training data; on the validation set it is {acc_va:.4f}.",

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 
 from course_lib.exercises import CheckResult, evaluate
-from course_lib.grading import codec, wire
+from course_lib.tools.grading import codec, wire
 
 #: The sources of codec and wire, read once when the grader starts (before
 #: any submission runs), and sent to each kernel.

@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 
 if "Codec" not in globals():  # imported as a module (in the kernel, codec ran first)
-    from course_lib.grading.codec import (
+    from course_lib.tools.grading.codec import (
         _LIBRARY,
         AnswerTimeout,
         ChannelClosed,

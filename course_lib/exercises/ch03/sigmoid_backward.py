@@ -1,4 +1,4 @@
-"""Check for chapter 3's ``sigmoid_backward`` exercise.
+"""Chapter 3 checks: sigmoid_backward.
 
 ``sigmoid_backward(dout, cache)`` returns ``dx = dout * s * (1 - s)``, where
 ``s = cache.out`` is the sigmoid's *output*, as ``activations.sigmoid_forward``
@@ -17,14 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from course_lib import activations, gradcheck
+from course_lib import activations
 from course_lib.activations import SigmoidCache
 from course_lib.exercises.compare import compare_arrays
-from course_lib.exercises.probe import Case, call, fail
-from course_lib.exercises.spec import FunctionExercise, Mistake
-
-#: A correct backward pass agrees with central differences far below this.
-GRADCHECK_TOL = 1e-6
+from course_lib.exercises.gradient import check_answer_backward
+from course_lib.exercises.probe import Case
+from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
 
 FORMULA = "dx = dout * s * (1 - s), with s = cache.out = sigmoid(x)"
 
@@ -56,46 +54,13 @@ def _cases() -> list[Case]:
 
 
 def _gradcheck(answer: Callable) -> None:
-    """Central differences of ``sum(sigmoid(x) * dout)`` against the learner's ``dx``."""
-    rng = np.random.default_rng(369)
-    x = rng.normal(0, 2, size=(3, 5))
-    dout = rng.normal(size=x.shape)
-    _, cache = activations.sigmoid_forward(x)
-    got = call(answer, Case("the gradient check (a 3x5 batch)", (dout, cache)))
-    if not isinstance(got, np.ndarray) or got.shape != x.shape:  # pragma: no cover
-        fail("On the gradient check, your result does not have the input's shape.")
-    numeric = gradcheck.numerical_gradient_array(activations.sigmoid, x.copy(), dout)
-    err = gradcheck.relative_error(np.asarray(got, float), numeric)
-    if not err < GRADCHECK_TOL:  # pragma: no cover - the cases above pin this down
-        fail(f"Numerical gradient check on a 3x5 batch: your `dx` differs from central "
-             f"differences by a relative error of {err:.2g}.", FORMULA)
-
-
-def _new_array(answer: Callable) -> None:
-    """The result must not be ``dout`` or ``cache.out`` (or a view of them)."""
-    rng = np.random.default_rng(367)
-
-    def runner(dout: np.ndarray, cache: SigmoidCache) -> tuple[Any, bool, bool]:
-        got = answer(dout, cache)
-        return (got, bool(np.shares_memory(got, dout)),
-                bool(np.shares_memory(got, cache.out)))
-
-    for dout in (np.zeros((2, 3)), rng.normal(size=(2, 3))):
-        _, cache = activations.sigmoid_forward(rng.normal(size=(2, 3)))
-        label = ("an upstream gradient of zeros" if not dout.any()
-                 else "a 2x3 batch with a random upstream gradient")
-        _, with_dout, with_out = call(runner, Case(label, (dout, cache)))
-        if with_dout or with_out:
-            name = "dout" if with_dout else "cache.out"
-            fail(f"On {label}, your result shares its memory with `{name}`: it is that "
-                 f"array (or a view of it), not a new one. Whoever changes your result "
-                 f"later changes `{name}` too.",
-                 "Return a new array, even when the answer looks like an input (dout of "
-                 "zeros gives dx of zeros): dout * s * (1 - s) always builds one.")
+    """Central differences of ``sigmoid_forward`` against the learner's ``dx``."""
+    x = np.random.default_rng(369).normal(0, 2, size=(3, 5))
+    check_answer_backward(answer, activations.sigmoid_forward, {"x": x}, seed=369,
+                          label="a 3x5 batch", hint=FORMULA)
 
 
 _gradcheck.label = "the numerical gradient check of dx"
-_new_array.label = "a new array, sharing no memory with dout or the cache"
 
 
 def _sigmoid_again(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
@@ -161,13 +126,12 @@ SIGMOID_BACKWARD = FunctionExercise(
                      "field is `cache.out`, the forward *output* s = sigmoid(x) (or unpack "
                      "it: `s, = cache`). The input x is not kept, because the slope needs "
                      "only s.",
+        "view": "Return a new array, even when the answer looks like an input (dout of "
+                "zeros gives dx of zeros): dout * s * (1 - s) always builds one.",
         "warning": "The slope needs no exp and no log: with s = cache.out it is "
                    "s * (1 - s), which cannot overflow.",
     },
     diagnose_more=_diagnose_more,
-    extra_checks=(_gradcheck, _new_array),
+    fresh_outputs=fresh_parts(),
+    extra_checks=(_gradcheck,),
 )
-
-EXERCISES = (SIGMOID_BACKWARD,)
-
-__all__ = ["EXERCISES", "GRADCHECK_TOL"]

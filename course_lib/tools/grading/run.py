@@ -24,11 +24,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 
-from course_lib.authoring import EXERCISE_KEY
 from course_lib.exercises import MIME_TYPE
-from course_lib.grading import sandbox
-from course_lib.grading.evaluate import Unreachable, evaluate_in_kernel
-from course_lib.reports import NotebookReport, start_report
+from course_lib.tools.authoring import EXERCISE_KEY
+from course_lib.tools.grading import sandbox
+from course_lib.tools.grading.evaluate import Unreachable, evaluate_in_kernel
+from course_lib.tools.reports import NotebookReport, start_report
 
 #: Printed text kept per notebook before the rest is dropped.
 TEXT_LIMIT = 1_000_000

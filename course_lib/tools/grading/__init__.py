@@ -1,6 +1,6 @@
 """The grader's machinery: sandboxed kernels and answers checked from outside.
 
-``course_lib.grade`` is the command. Its parts:
+``python -m course_lib.grade`` is the command (:mod:`course_lib.tools.grade`). Its parts:
 
 - ``run``: one submission, cell by cell, in a sandboxed kernel;
 - ``sandbox``: the kernel's own user, home, limits and clean-up;

@@ -34,6 +34,8 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 
+import course_lib
+
 #: User ids given to kernels when grading as root (one per kernel running at once).
 UID_RANGE = range(62000, 62998)
 #: The user id that ``isolation`` tries the launcher with.
@@ -41,7 +43,7 @@ PROBE_UID = 62998
 #: Shared folders anyone may write to, where a kernel's stray files are looked for.
 SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 _LOCKS = Path("/tmp/course-grade-locks")
-_LIBRARY = Path(__file__).resolve().parents[1]
+_LIBRARY = Path(course_lib.__file__).resolve().parent  # the whole library, not this folder
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import nbformat
 
-from course_lib.authoring import CHAPTER_KEY
 from course_lib.exercises import MIME_TYPE, CheckResult, exercises_of_chapter
 from course_lib.exercises.result import result_from_bundle
+from course_lib.tools.authoring import CHAPTER_KEY
 
 _CHAPTER_FILE = re.compile(r"^(\d\d)_")
 
