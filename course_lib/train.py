@@ -9,7 +9,6 @@ validation sets in evaluation mode and records them in a :class:`History`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 
 import numpy as np
 
@@ -135,13 +134,14 @@ def _train_epoch(model, loss_fn, optimizer, x, y, batch_size, rng, regularizer,
     model.train()
     params = model.parameters()
     decayed = [p for p in params if is_weight_matrix(p.value)]
-    backward = model.backward
-    if isinstance(model, Sequential):  # no step uses the gradient for the input batch
-        backward = partial(model.backward, input_grad=False)
+    sequential = isinstance(model, Sequential)  # checks dout itself, skips the input's grad
     for xb, yb in minibatches(x, y, batch_size, rng):
         optimizer.zero_grad()
         loss, dout = loss_fn(model.forward(xb), yb)
-        backward(as_array(dout, "dout"))
+        if sequential:
+            model.backward(dout, input_grad=False)  # no step uses the input batch's gradient
+        else:
+            model.backward(as_array(dout, "dout"))
         if regularizer is not None:
             _, grads = regularizer([p.value for p in decayed])
             for p, g in zip(decayed, grads):

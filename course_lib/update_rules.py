@@ -18,6 +18,8 @@ allocator. The numbers are the same either way.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from course_lib.validation import as_array, check_positive, check_probability, checked
@@ -100,12 +102,38 @@ def rmsprop_update(w: np.ndarray, grad: np.ndarray, s: np.ndarray, lr: float, rh
 
 def adam_update(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int,
                 lr: float, beta1: float, beta2: float, eps: float) -> None:
-    """Adam in place on ``w``, ``m`` and ``v`` (see :func:`adam_step`)."""
-    m[...] = beta1 * m + (1 - beta1) * grad
-    v[...] = beta2 * v + (1 - beta2) * grad**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    w -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    """Adam in place on ``w``, ``m`` and ``v`` (see :func:`adam_step`).
+
+    Notes
+    -----
+    The textbook's step, after the moments,
+
+    .. code-block:: python
+
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        w -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+    runs here fused: with the bias corrections ``c1 = 1 - beta1**t`` and
+    ``c2 = 1 - beta2**t``, ``m_hat / (sqrt(v_hat) + eps)`` equals
+    ``sqrt(c2) / c1 * m / (sqrt(v) + eps * sqrt(c2))``, so the corrections
+    are two numbers and the step needs one new array (``denom``), reused for
+    every line, where the textbook lines make five. On this course's 2-core machine that made
+    Adam about twice as fast on a (64, 128) weight (23 against 55 us per
+    call) and four times on (784, 256) (0.55 against 2.3 ms), and the
+    digits benchmark about 10% faster (``benchmarks/README.md``). The
+    numbers agree with the textbook lines to rounding (``tests/test_optim.py``).
+    """
+    m *= beta1
+    m += (1 - beta1) * grad                      # m = beta1 m + (1 - beta1) g
+    v *= beta2
+    v += (1 - beta2) * grad**2                   # v = beta2 v + (1 - beta2) g^2
+    c1, c2 = 1 - beta1**t, 1 - beta2**t          # m_hat = m / c1, v_hat = v / c2
+    denom = np.sqrt(v)
+    denom += eps * math.sqrt(c2)                 # sqrt(v_hat) + eps, times sqrt(c2)
+    np.divide(m, denom, out=denom)
+    denom *= lr * math.sqrt(c2) / c1
+    w -= denom                                   # w -= lr * m_hat / (sqrt(v_hat) + eps)
 
 
 def adamw_update(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t: int,

@@ -44,7 +44,8 @@ def test_library_docstrings_name_sections_that_exist():
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.parametrize("module", ["activations", "layers", "losses", "update_rules", "optim", "train"])
+@pytest.mark.parametrize("module", ["activations", "layers", "losses", "update_rules", "optim",
+                                    "train"])
 def test_public_functions_say_where_they_are_taught(module):
     text = (ROOT / "course_lib" / f"{module}.py").read_text(encoding="utf-8")
     assert TAUGHT.search(text), f"course_lib/{module}.py names no chapter"

@@ -60,6 +60,28 @@ def test_adam_eps_is_outside_the_sqrt():
     np.testing.assert_allclose(w, [-0.5])
 
 
+def _textbook_adam(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam as adam_step's docstring writes it, with new arrays."""
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+@pytest.mark.parametrize("eps", [1e-8, 0.3])  # 0.3: where eps's place in the fused form shows
+def test_adam_fused_form_equals_the_textbook_lines(eps):
+    rng = np.random.default_rng(3)
+    w = rng.normal(size=(4, 3))
+    m, v, ref = zeros(w), zeros(w), (w, zeros(w), zeros(w))
+    for t in range(1, 30):
+        g = rng.normal(scale=10.0 ** rng.integers(-3, 3), size=w.shape)
+        w, m, v = optim.adam_step(w, g, m, v, t, 0.05, 0.8, 0.99, eps)
+        ref = _textbook_adam(*ref[:1], g, *ref[1:], t, 0.05, 0.8, 0.99, eps)
+        for got, want in zip((w, m, v), ref):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
 def test_adamw_differs_from_adam_with_l2():
     w, g, m, v = np.array([2.0, -3.0]), np.array([0.1, 0.2]), np.zeros(2), np.zeros(2)
     decoupled, _, _ = optim.adamw_step(w, g, m, v, 1, lr=0.1, weight_decay=0.5)
