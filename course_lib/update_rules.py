@@ -343,12 +343,8 @@ def adamw_step(w: np.ndarray, grad: np.ndarray, m: np.ndarray, v: np.ndarray, t:
                weight_decay: float = 0.01) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One step of AdamW: Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
 
-    Parameters are as in :func:`adam_step`, plus ``weight_decay >= 0``.
-
-    Returns
-    -------
-    w, m, v : ndarray
-        New parameters and moment estimates.
+    Parameters and returns are those of :func:`adam_step`, plus
+    ``weight_decay >= 0``.
 
     Notes
     -----
