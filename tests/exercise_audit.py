@@ -47,7 +47,8 @@ class NA:
 
 _NO_NEW = NA("not asked: the result is computed (never an input), and the statement does "
              "not ask for a new array")
-_FLOAT_ONLY = NA("the statement gives float arrays; nothing later relies on a result dtype")
+_FLOAT_ONLY = NA("the statement allows no integer input and names no dtype; the cases are "
+                 "float, and an integer result is refused (compare_arrays names its dtype)")
 
 #: The hand-written cells, by exercise and kind (the generic ones are added).
 COVERAGE: dict[str, dict[str, list | NA]] = {
@@ -114,7 +115,7 @@ COVERAGE: dict[str, dict[str, list | NA]] = {
         "new": NA("not asked: out is computed; the cache is stated to hold the inputs "
                   "themselves"),
         "dtypes": _FLOAT_ONLY,
-        "branches": ["ch02:test_wrong_answers_are_explained"],
+        "branches": ["ch02:test_wrong_answers_are_explained", "bank:cache without b"],
         "hardcoding": ["bank:first bias for all", "bank:bias on the first row only"],
         "hints": ["ch02:test_mistake_hints_are_specific",
                   "ch02:test_review_mistakes_are_explained"],
