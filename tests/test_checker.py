@@ -254,21 +254,6 @@ def test_an_answer_that_remembers_its_first_result_fails(exercise):
     assert result.status == "failed", result.to_text()
 
 
-def test_every_exercise_has_a_bank_of_learner_answers():
-    """Each exercise's bank (tests/test_exercises_chNN.py) holds at least five wrong
-    and three right answers written from its statement."""
-    import importlib
-    from collections import Counter
-    wrong, right = Counter(), Counter()
-    for chapter in range(1, 8):
-        module = importlib.import_module(f"tests.test_exercises_ch{chapter:02d}")
-        wrong.update(entry[0] for entry in module.BANK_WRONG)
-        right.update(entry[0] for entry in module.BANK_RIGHT)
-    short = {name: (wrong[name], right[name]) for name in names()
-             if wrong[name] < 5 or right[name] < 3}
-    assert not short, f"(wrong, right) answers in the banks: {short}"
-
-
 # ------------------------------------------------------------- new arrays in every branch
 
 def _fresh_exercises():
@@ -317,6 +302,40 @@ def test_a_nothing_to_change_shortcut_returning_an_input_fails(exercise):
 
 
 def test_the_exercises_asking_for_new_arrays_check_them():
-    asked = {"relu_backward", "sigmoid_backward", "gd_step", "momentum_step", "adam_step",
+    asked = {"relu", "relu_backward", "sigmoid_backward", "gd_step", "momentum_step", "adam_step",
              "clip_grad_norm", "batchnorm_backward", "batchnorm_forward", "layernorm_forward"}
     assert asked <= {e.name for e in _fresh_exercises()}
+
+
+# ------------------------------------------------------------- hints that name the real bug
+
+def _mistake_exercises():
+    from course_lib.exercises.spec import FunctionExercise
+    return [e for e in _exercises(with_input=True) + _exercises(with_input=False)
+            if isinstance(e, FunctionExercise) and e.mistakes]
+
+
+#: Listed mistakes whose code raises (or warns) on one of the cases before any
+#: output can be compared: the check reports the exception with a hint that names
+#: the same bug (the words given), not the mistake's own hint.
+RAISES_FIRST = {
+    ("adam_step", "gradient not squared in v"): "*squared* gradient",
+    ("neuron", "shapes transposed"): "shapes do not line up",
+    ("linear_forward", "w.T @ x.T"): "transpose",
+    ("accuracy", "logits compared with labels"): "one score per class",
+    ("accuracy", "argmax over the examples"): "one score per class",
+}
+
+
+@pytest.mark.parametrize("exercise", _mistake_exercises(), ids=lambda e: e.name)
+def test_every_listed_mistake_gets_its_own_hint(exercise):
+    """Each listed mistake, given to the check as the learner's answer, fails with its
+    own hint (or, where it raises first, a hint naming the same bug)."""
+    wrong = []
+    for mistake in exercise.mistakes:
+        result = evaluate(exercise.name, mistake.answer)
+        words = RAISES_FIRST.get((exercise.name, mistake.label))
+        named = (words in result.hint) if words else result.hint == mistake.hint
+        if result.status not in {"failed", "error"} or not named:
+            wrong.append((mistake.label, result.status, result.hint[:80]))
+    assert not wrong, wrong

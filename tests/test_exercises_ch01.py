@@ -626,6 +626,8 @@ BANK_WRONG = [
     ("relu", lambda z: np.maximum(z, 1e-3), "leaky floor"),
     ("relu", lambda z: np.where(z > 0, z, 0.01 * z), "leaky relu"),
     ("relu", lambda z: np.maximum(z, 0)[..., ::-1], "reversed"),
+    ("relu", lambda z: z if np.all(z >= 0) else np.maximum(z, 0),
+     "returns z itself when nothing is negative", ["shares memory", "new array"]),
     ("neuron", _neuron_first_call(), "remembers the first result"),
     ("neuron", lambda x, w, b: activations.sigmoid(x @ w), "bias ignored"),
     ("neuron", lambda x, w, b: activations.sigmoid(x @ w + b * len(w)), "bias times D"),
@@ -697,6 +699,22 @@ BANK_RIGHT += [
     ("xor_weights", _xor([[20, 20], [20, 20]], [-10, -30], [[20], [-20]], -10),
      "integer arrays"),
     ("xor_weights", _xor(*_OR_AND, [20.0, -20.0], np.array([-10.0])), "w2 (2,), b2 (1,)"),
+]
+
+# More answers written from the statements, beyond the generic kinds.
+BANK_WRONG += [
+    ("sigmoid", lambda z: np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))),
+                                   1 / (1 + np.exp(-np.abs(z))) - 0.5), "negative branch shifted"),
+    ("sigmoid", lambda z: 1 / (1 + np.exp(-np.clip(z, -10, 10))), "clipped at +-10"),
+    ("relu", lambda z: (z + np.abs(z)) // 2, "(z + |z|) // 2, floor division"),
+    ("relu", lambda z: np.maximum(z - 1e-3, 0), "threshold shifted"),
+    ("neuron", lambda x, w, b: activations.sigmoid(x @ w - b), "bias subtracted"),
+    ("count_parameters", lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])), "no biases"),
+]
+
+BANK_RIGHT += [
+    ("xor_weights", _xor([[20.0, 20.0], [20.0, 20.0]], [-10.0, -30.0], [[20.0], [-20.0]],
+                         np.float64(-10.0)), "b2 a numpy float"),
 ]
 
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)

@@ -660,4 +660,26 @@ BANK_RIGHT = [
 ]
 
 
+
+
+def _mlp_relu_everywhere_but_first(x, params):
+    a = x @ params[0][0] + params[0][1]
+    for w, b in params[1:-1]:
+        a = np.maximum(a @ w + b, 0)
+    return a @ params[-1][0] + params[-1][1]
+
+# More answers written from the statements, beyond the generic kinds.
+BANK_WRONG += [
+    ("linear_forward", lambda x, w, b: (x @ w + b, (x, w)), "cache without b"),
+    ("softmax", lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True),
+     "one maximum for the whole array"),
+    ("cross_entropy", lambda lg, y: float(-np.mean(lg[np.arange(len(y)), y]
+                                                  - np.log(np.exp(lg).sum(axis=1)))),
+     "no max shift"),
+    ("mlp_forward", lambda x, params: x @ params[-1][0] + params[-1][1]
+     if len(params) == 1 else _mlp_relu_everywhere_but_first(x, params), "no relu after layer 1"),
+    ("he_init", lambda a, b, rng: rng.normal(0, np.sqrt(2) / a, size=(a, b)),
+     "sqrt(2) / fan_in"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)

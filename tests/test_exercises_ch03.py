@@ -976,6 +976,38 @@ BANK_RIGHT += [
     ("sigmoid_backward", _sb_loop, "loop over np.ndindex"),
 ]
 
+# More answers written from the statements, beyond the generic kinds.
+def _mlp_dx_unused(x, y, params):
+    """Backpropagates without the ReLU's gate: every hidden unit passes the gradient."""
+    acts, a = [x], x
+    for w, b in params[:-1]:
+        a = np.maximum(a @ w + b, 0)
+        acts.append(a)
+    loss, d = losses.softmax_cross_entropy(a @ params[-1][0] + params[-1][1], y)
+    grads = []
+    for i in range(len(params) - 1, -1, -1):
+        w = params[i][0]
+        grads.append((acts[i].T @ d, d.sum(axis=0)))
+        d = d @ w.T
+    return loss, grads[::-1]
+
+
+BANK_WRONG += [
+    ("relu_backward", lambda dout, cache: np.where(cache.x > 0, dout, 0.01 * dout),
+     "leaky slope 0.01 going back"),
+    ("relu_backward", lambda dout, cache: np.where(cache.x > 0, dout, -dout),
+     "negated, not zeroed"),
+    ("linear_backward", lambda dout, cache: (dout @ cache[1].T, cache[0].T @ dout,
+                                             dout.sum(axis=1)), "db summed over the features"),
+    ("softmax_cross_entropy", lambda lg, y: (losses.softmax_cross_entropy(lg, y)[0],
+                                             activations.softmax(lg) / len(y)),
+     "one-hot not subtracted"),
+    ("mlp_loss_and_grads", _mlp_dx_unused, "ReLU gate skipped going back"),
+    ("sigmoid_backward", lambda dout, cache: dout * cache.out, "slope s, not s(1 - s)"),
+    ("sigmoid_backward", lambda dout, cache: dout * activations.sigmoid(cache.out)
+     * (1 - activations.sigmoid(cache.out)), "sigmoid applied to the cached output again"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 

@@ -773,6 +773,42 @@ BANK_RIGHT = [
 ]
 
 
+# More answers written from the statements, beyond the generic kinds.
+def _mb_drops_last(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    for start in range(0, len(x) - batch_size + 1, batch_size):  # the short batch is lost
+        idx = order[start:start + batch_size]
+        yield x[idx], y[idx]
+
+
+def _mb_shuffles_x_only(x, y, batch_size, rng):
+    order = rng.permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        yield x[order[start:start + batch_size]], y[start:start + batch_size]
+
+
+def _mb_batches_shuffled(x, y, batch_size, rng):
+    starts = rng.permutation(np.arange(0, len(x), batch_size))  # only the batch order
+    for start in starts:
+        yield x[start:start + batch_size], y[start:start + batch_size]
+
+
+BANK_WRONG += [
+    ("gd_step", lambda w, grad, lr: w - lr * grad / len(grad), "gradient divided by its length"),
+    ("gd_step", lambda w, grad, lr: w - grad, "lr forgotten"),
+    ("momentum_step", lambda w, grad, v, lr, beta: (w - lr * grad, beta * v + grad),
+     "steps with the gradient, not the velocity"),
+    ("momentum_step", lambda w, grad, v, lr, beta: (w - lr * (beta * v + grad), beta * v),
+     "velocity returned without the gradient"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8:
+     optim.adam_step(w, g, m, v, t, lr, beta2, beta1, eps), "beta1 and beta2 swapped"),
+    ("adam_step", lambda w, g, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8:
+     optim.adam_step(w, g, m, v, t, lr / t, beta1, beta2, eps), "lr decayed as lr / t"),
+    ("minibatches", _mb_drops_last, "drops the short last batch"),
+    ("minibatches", _mb_shuffles_x_only, "shuffles x but not y"),
+    ("minibatches", _mb_batches_shuffled, "shuffles the batches, not the examples"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 

@@ -813,6 +813,24 @@ BANK_RIGHT = [
 ]
 
 
+# More answers written from the statements, beyond the generic kinds.
+def _dropout_keep_below_p(x, p, training, rng):
+    if not training:
+        return x, layers.DropoutCache(None, p)
+    mask = (rng.random(x.shape) < p) / (1 - p)  # keeps with probability p
+    return x * mask, layers.DropoutCache(mask, p)
+
+
+BANK_WRONG += [
+    ("l2_penalty", lambda ws, lam: (lam * sum(float(np.sum(w ** 2)) for w in ws),
+                                    [lam * w for w in ws]), "gradient lam * w, not 2 lam w"),
+    ("dropout_forward", _dropout_keep_below_p, "keeps an entry when u < p"),
+    ("dropout_backward", lambda dout, cache: dout if cache.mask is None else dout * (
+        cache.mask > 0), "unscaled 0/1 gate"),
+    ("early_stopping_epoch", lambda losses, patience: max(
+        0, regularization.early_stopping_epoch(losses, patience) - 1), "one epoch before the best"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 

@@ -306,7 +306,7 @@ TRAIN_WRONG = [
     (_tc_standardized_bare_net, "failed", ["raw", "scaler.transform"]),
     (_tc_uses_chapter_globals, "failed", ["misses by", "own `train_set`"]),
     (_tc_mutates, "failed", "in place"),
-    (_tc_model_wrong_shape, "failed", "expected scores of shape (1079, 10)"),
+    (_tc_model_wrong_shape, "failed", "expected scores of shape (359, 10)"),
     (_tc_raises, "error", ["ValueError", "digits split"]),
     (lambda tr, va, rng: None, "failed", "(model, val_accuracy)"),
     (lambda tr, va, rng: _tc_module(tr, va, rng)[0], "failed", "(model, val_accuracy)"),
@@ -635,6 +635,19 @@ BANK_RIGHT = [
 ]
 
 
+# More answers written from the statements, beyond the generic kinds.
+BANK_WRONG += [
+    ("accuracy", lambda lg, y: float(np.mean(np.argmax(lg, axis=1) != y)), "error rate"),
+    ("accuracy", lambda lg, y: int(np.sum(np.argmax(lg, axis=1) == y)), "count, not fraction"),
+    ("confusion_matrix", lambda t, p, c: metrics.confusion_matrix(t, p, c).T, "rows predicted"),
+    ("confusion_matrix", lambda t, p, c: metrics.confusion_matrix(
+        t, p, int(max(t.max(), p.max())) + 1), "size from the labels seen"),
+    ("confusion_matrix", lambda t, p, c: np.diag(np.bincount(t[t == p], minlength=c)),
+     "only the diagonal"),
+    ("confusion_matrix", lambda t, p, c: metrics.confusion_matrix(t, p, c)
+     / max(len(t), 1), "fractions, not counts"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 
@@ -646,3 +659,20 @@ def test_confusion_matrix_small_dtype_is_named():
 def test_train_classifier_own_generator_is_named():
     result = evaluate("train_classifier", _tc_fixed_rng)
     assert "different generators" in result.message, result.to_text()
+
+
+def _tc_unseeded_underfits(train_set, val_set, rng):
+    # Both bugs at once: a generator of its own on every call (as
+    # np.random.default_rng() makes) and too little training to reach the target.
+    net = _fit_mlp(train_set, np.random.default_rng(next(_FRESH_SEEDS)), epochs=1, lr=1e-3,
+                   hidden=16)
+    return net, metrics.accuracy(train.predict(net, val_set[0]), val_set[1])
+
+
+def test_train_classifier_tests_reproducibility_before_accuracy():
+    """The check tests the rng rule first, so an unseeded answer is told it is
+    unseeded even when its model also misses the accuracy target."""
+    result = evaluate("train_classifier", _tc_unseeded_underfits)
+    assert result.status == "failed", result.to_text()
+    assert "not reproducible" in result.message and "misses by" not in result.message, \
+        result.to_text()

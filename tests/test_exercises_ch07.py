@@ -652,6 +652,33 @@ BANK_RIGHT = [
     ("layernorm_forward", ln_float_copy, "float copy, in-place steps"),
 ]
 
+# More answers written from the statements, beyond the generic kinds.
+def _clip_each(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(np.asarray(g, float) ** 2) for g in grads)))
+    out = []
+    for g in grads:
+        n = float(np.linalg.norm(g))
+        out.append(g * (max_norm / n) if n > max_norm else np.array(g, copy=True))
+    return out, total
+
+
+BANK_WRONG += [
+    ("clip_grad_norm", _clip_each, "each array clipped by its own norm"),
+    ("clip_grad_norm", lambda grads, max_norm: ([np.clip(g, -max_norm, max_norm)
+                                                 for g in grads],
+                                                float(np.sqrt(sum(np.sum(np.square(g))
+                                                                  for g in grads)))),
+     "values clipped, not the norm"),
+    ("batchnorm_forward", lambda x, gamma, beta, eps=1e-5: normalization.batchnorm_forward(
+        x, gamma, beta, eps) if len(x) > 1 else (np.broadcast_to(gamma, x.shape).copy(),
+                                                 normalization.BatchNormCache(
+                                                     np.zeros(x.shape), gamma,
+                                                     np.sqrt(np.zeros(x.shape[1]) + eps))),
+     "batch of one returns gamma"),
+    ("layernorm_forward", lambda x, gamma, beta, eps=1e-5: normalization.layernorm_forward(
+        x, beta, gamma, eps), "gamma and beta swapped"),
+]
+
 test_bank_wrong_answers_fail, test_bank_right_answers_pass = bank_tests(BANK_WRONG, BANK_RIGHT)
 
 

@@ -33,7 +33,9 @@ How a hint is attached (the one way, by what went wrong):
 Every exercise's answer is called on ``Case`` objects, at least two of one
 shape with different values (a random generator given to the answer is part
 of the case; each call gets a copy in the same state); ``tests/test_checker``
-tests this, and the banks of learner answers, for every exercise.
+tests this for every exercise, and ``tests/test_exercise_audit`` that every
+kind of mistake is tested for every exercise it applies to (the table is in
+``tests/README.md``) and that every bank of learner answers is full.
 
 >>> import numpy as np
 >>> evaluate("relu", lambda z: np.maximum(z, 0)).status

@@ -11,7 +11,7 @@ from course_lib.exercises.ch01._shared import _ARRAY_TRUTH, _MATH_MODULE
 from course_lib.exercises.compare import compare_arrays
 from course_lib.exercises.diagnose import loosely_same
 from course_lib.exercises.probe import Case
-from course_lib.exercises.spec import FunctionExercise, Mistake
+from course_lib.exercises.spec import FunctionExercise, Mistake, fresh_parts
 
 
 def _elementwise_cases() -> list[Case]:
@@ -33,6 +33,14 @@ def _sigmoid_cases() -> list[Case]:
     return [*_elementwise_cases(),
             Case("an integer array [[-3, 0, 2], [5, -1, 1]] (dtype int64)",
                  (np.array([[-3, 0, 2], [5, -1, 1]], dtype=np.int64),))]
+
+
+def _relu_cases() -> list[Case]:
+    """The elementwise cases and one with nothing to change: relu(z) equals z there,
+    and must still be a new array."""
+    return [*_elementwise_cases(),
+            Case("all-positive inputs [0.5, 2, 7] (nothing to change)",
+                 (np.array([0.5, 2.0, 7.0]),))]
 
 
 def _sigmoid_of_abs(z):
@@ -57,6 +65,7 @@ SIGMOID = FunctionExercise(
     same_output=loosely_same,
     name="sigmoid",
     chapter=1,
+    diagnose_warnings=True,  # an overflow from exp(z) must get exp(z)'s hint, not exp(-z)'s
     reference=activations.sigmoid,
     cases=_sigmoid_cases,
     compare=compare_arrays,
@@ -105,7 +114,8 @@ RELU = FunctionExercise(
     name="relu",
     chapter=1,
     reference=activations.relu,
-    cases=_elementwise_cases,
+    cases=_relu_cases,
+    fresh_outputs=fresh_parts(),  # the statement asks for a new array, in every branch
     compare=compare_arrays,
     quote_input=True,
     mistakes=(
@@ -131,6 +141,8 @@ RELU = FunctionExercise(
         "mutation": "Setting z[z < 0] = 0 changes the caller's array. Work on a copy "
                     "(z = z.copy()) or build a new array with np.maximum(z, 0).",
         "exception": "Use numpy operations that work entry by entry, such as np.maximum(z, 0).",
+        "view": "When nothing is negative the answer equals z, but it must still be a new "
+                "array: return np.maximum(z, 0) (or z.copy()), never z itself.",
     },
     error_hints=(_ARRAY_TRUTH,),
 )

@@ -173,5 +173,10 @@ ADAM_STEP = FunctionExercise(
                    "call has t=1 and divides by 1 - beta1**1. If v went negative, square the "
                    "gradient: v = beta2 * v + (1 - beta2) * grad**2.",
     },
+    error_hints=(
+        ("warning", r"in sqrt",
+         "Your code took the square root of a negative number: v went negative. v is the "
+         "running average of the *squared* gradient: v = beta2 * v + (1 - beta2) * grad**2."),
+    ),
     extra_checks=(_follows_library("adam_step", lambda step: surfaces.adam(0.1, step=step)),),
 )

@@ -106,22 +106,35 @@ class TrainClassifierExercise(Exercise):
         ]
 
     def run(self, answer: Any) -> str:
+        # Reproducibility first: an answer that ignores `rng` is told so, even when
+        # its model also misses the target (the hint must name the real bug).
         require_callable(self.name, answer)
         plain, other_rng, mirrored = self.cases()
-        model, acc_te, n_te = self._trained(answer, plain, _digits_split())
+        first = self._call(answer, plain)
+        self._check_rng(answer, plain, other_rng, first)
+        acc_te, n_te = self._measured(first, plain, _digits_split())
+        acc_mirrored, _ = self._measured(self._call(answer, mirrored), mirrored,
+                                         _mirrored(_digits_split()))
+        return (f"Your model classifies {acc_te:.1%} of {n_te} held-out digits correctly "
+                f"(target {self.target:.0%}; {acc_mirrored:.1%} when every digit is "
+                "mirrored); it reported validation accuracy honestly, and training is "
+                "reproducible.")
+
+    def _check_rng(self, answer: Any, plain: Case, other_rng: Case, first: tuple) -> None:
+        """Fail unless the same generator gives the same model and another one a
+        different model (compared on the held-out digits)."""
         held_out = _digits_split().test[0]
-        labels = _labels(model, held_out)
+        scores = _scores(first[0], held_out, "held-out")
         again = self._model(call(answer, plain), "A second call with the same rng")
-        if not np.array_equal(_labels(again, held_out), labels):
+        if not np.array_equal(np.argmax(_scores(again, held_out, "held-out"), axis=1),
+                              np.argmax(scores, axis=1)):
             fail("Two calls with identically seeded rng gave models with different "
                  "predictions, so your training is not reproducible.",
                  "Draw every random number from the `rng` argument (pass it to "
                  "modules.Linear, Dropout and train.fit); do not create a new "
                  "np.random.default_rng() inside the function, nor use np.random.")
-        other = call(answer, other_rng)
-        if (isinstance(other, (tuple, list)) and len(other) == 2
-                and np.array_equal(_scores(other[0], held_out, "held-out"),
-                                   _scores(model, held_out, "held-out"))):
+        other = self._model(call(answer, other_rng), "A call with another rng")
+        if np.array_equal(_scores(other, held_out, "held-out"), scores):
             fail(f"Two calls with different generators (default_rng({_MODEL_SEED}) and "
                  f"default_rng({_MODEL_SEED + 1})) gave exactly the same model, so its "
                  "randomness does not come from `rng`.",
@@ -129,11 +142,17 @@ class TrainClassifierExercise(Exercise):
                  "modules.Linear, Dropout and train.fit); a generator made inside the "
                  "function with a fixed seed (or np.random.seed) ignores the one you are "
                  "given, and a model kept from an earlier call ignores every argument.")
-        _, acc_mirrored, _ = self._trained(answer, mirrored, _mirrored(_digits_split()))
-        return (f"Your model classifies {acc_te:.1%} of {n_te} held-out digits correctly "
-                f"(target {self.target:.0%}; {acc_mirrored:.1%} when every digit is "
-                "mirrored); it reported validation accuracy honestly, and training is "
-                "reproducible.")
+
+    def _call(self, answer: Any, case: Case) -> tuple:
+        """The answer's ``(model, val_accuracy)`` on ``case``, the model's kind checked."""
+        out = call(answer, case, hints={
+            "mutation": "Leave the caller's arrays as they are: shuffle or standardize copies "
+                        "(x[idx] with idx = rng.permutation(len(x)) is a new array; "
+                        "x[:] = x[idx] or x -= mean writes into the caller's). train.fit "
+                        "shuffles every epoch for you."})
+        model = self._model(out)
+        self._check_model_kind(model, out[1])
+        return model, out[1]
 
     @staticmethod
     def _model(out: Any, what: str = "train_classifier") -> Any:
@@ -143,18 +162,11 @@ class TrainClassifierExercise(Exercise):
                  "End your function with `return model, val_accuracy`.")
         return out[0]
 
-    def _trained(self, answer: Any, case: Case, split: data.Split) -> tuple[Any, float, int]:
-        """Call the answer on ``case`` and measure its model on ``split`` (whose
-        train and val sets the case holds); return the model, its held-out
-        accuracy and the number of held-out digits."""
-        out = call(answer, case, hints={
-            "mutation": "Leave the caller's arrays as they are: shuffle or standardize copies "
-                        "(x[idx] with idx = rng.permutation(len(x)) is a new array; "
-                        "x[:] = x[idx] or x -= mean writes into the caller's). train.fit "
-                        "shuffles every epoch for you."})
-        model = self._model(out)
-        reported = out[1]
-        self._check_model_kind(model, reported)
+    def _measured(self, out: tuple, case: Case, split: data.Split) -> tuple[float, int]:
+        """Measure the model of ``out``, the answer's result on ``case``, on ``split``
+        (whose train and val sets the case holds); return its held-out accuracy and
+        the number of held-out digits."""
+        model, reported = out
         (x_tr, y_tr), (x_va, y_va), (x_te, y_te) = split
         s_tr, s_va = _scores(model, x_tr, "training"), _scores(model, x_va, "validation")
         s_te = _scores(model, x_te, "held-out")
@@ -168,7 +180,7 @@ class TrainClassifierExercise(Exercise):
                  f"by {100 * (self.target - acc_te):.1f} percentage points (training "
                  f"accuracy {acc_tr:.1%}, validation {acc_va:.1%}).",
                  self._improve_hint(acc_tr, acc_va))
-        return model, acc_te, len(y_te)
+        return acc_te, len(y_te)
 
     @staticmethod
     def _check_model_kind(model: Any, reported: Any) -> None:
