@@ -96,7 +96,7 @@ prerequisites:
 	@command -v pdftotext >/dev/null || { echo "make test needs pdftotext to check the PDF: 'sudo apt-get install poppler-utils' (Debian/Ubuntu) or 'brew install poppler' (macOS)."; exit 1; }
 
 site: prerequisites $(STAMP) $(AXE)
-	$(BIN)/pytest -m site -n $(JOBS) --dist loadgroup
+	$(BIN)/pytest -m site -n $(JOBS) --dist worksteal
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

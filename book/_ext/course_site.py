@@ -21,6 +21,10 @@
   its ``doc-biblioentry`` entries).
 - No saved widget state: widgets need a kernel, and their state (with
   rendered images) would make every page heavy for nothing.
+- Phone forms of wide drawings: an SVG figure ``book/images/NAME.svg`` with a
+  sibling ``NAME.narrow.svg`` is shown in that narrower drawing on screens up
+  to ``_NARROW_SCREEN`` px wide (a ``<picture>`` source), so its text stays
+  legible on a phone instead of shrinking with the whole drawing.
 - A small stylesheet (``static/course_site.css``): code sized to fit the
   column, wrapped API examples, no empty top bar on wide screens.
 """
@@ -28,6 +32,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 _FONT_AWESOME_CDN = re.compile(
@@ -38,6 +43,31 @@ _FONT_AWESOME_CDN = re.compile(
 _SOLUTION_TO = re.compile(r"(Solution to\s*(?:<[^>]+>\s*)*)Exercise ")
 
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+_IMAGES = Path(__file__).resolve().parents[1] / "images"  # book/images
+_NARROW_SCREEN = 540  # px: below this a wide drawing's 13 px text fell under 10 px
+_SVG_IMG = re.compile(r'<img [^>]*?src="(?P<dir>[^"]*_images/)(?P<stem>[^"/]+)\.svg"[^>]*>')
+
+
+def _phone_forms(body: str) -> str:
+    """Wrap each SVG image that has a ``.narrow.svg`` form in a ``<picture>``."""
+    def wrap(match: re.Match) -> str:
+        narrow = f"{match['stem']}.narrow.svg"
+        if not (_IMAGES / narrow).exists():
+            return match[0]
+        return (f'<picture><source media="(max-width: {_NARROW_SCREEN}px)" '
+                f'srcset="{match["dir"]}{narrow}" type="image/svg+xml" />{match[0]}</picture>')
+    return _SVG_IMG.sub(wrap, body)
+
+
+def _copy_phone_forms(app, exception) -> None:
+    """Put the narrow forms beside the wide drawings Sphinx copied to ``_images``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    images = Path(app.outdir) / "_images"
+    for narrow in _IMAGES.glob("*.narrow.svg"):
+        if (images / narrow.name.replace(".narrow.svg", ".svg")).exists():
+            shutil.copyfile(narrow, images / narrow.name)
 
 
 def _clean_page(app, pagename, templatename, context, doctree) -> None:
@@ -64,6 +94,7 @@ def _clean_page(app, pagename, templatename, context, doctree) -> None:
         # sphinx-exercise titles an answer "Solution to Exercise N.k" whatever
         # the question is called: the book calls its questions "Question N.k".
         body = _SOLUTION_TO.sub(r"\1Question ", body)
+        body = _phone_forms(body)
         if pagename == "py-modindex":  # the group toggles say what they do
             body = body.replace('alt="-"', 'alt="fold or unfold this group"')
         context["body"] = body
@@ -124,5 +155,6 @@ def setup(app):
     app.connect("html-page-context", _clean_page, priority=900)
     app.connect("build-finished", _drop_font_awesome_script)
     app.connect("build-finished", _lighter_images)
+    app.connect("build-finished", _copy_phone_forms)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -5,13 +5,11 @@ project site. Requests to anywhere else are refused, except MathJax, which the
 pages load from a CDN: it is answered from the copy shipped in the
 ``django-static-mathjax`` wheel, so the math is checked as rendered, offline.
 
-Speed: each test worker starts one browser, and opens each page once per
-window width (the ``shelf`` fixture keeps the pages of the current group
-open); the tests of one page share that load. Run the suite with
-``-n 2 --dist loadgroup`` (``make site``) so that all tests of a page run on
-the same worker: each test is marked with its page's group here. A test that
-only follows a link opens a bare page (``PageVisit(..., bare=True)``), with
-scripts, styles, fonts and images refused.
+Speed: each test worker starts one browser. ``test_pages.py`` opens each
+page once per window width and runs all the checks of that page on the one
+load (``page_checks.py``); the other tests open what they need themselves. A
+test that only follows a link opens a bare page (``PageVisit(..., bare=True)``),
+with scripts, styles, fonts and images refused.
 """
 
 from __future__ import annotations
@@ -25,7 +23,11 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from tests.conftest import CHROMIUM_MISSING, chromium_executable
+# The per-page checks live in a helper module: rewrite its asserts so that a
+# failure message shows the values compared, as in the test modules.
+pytest.register_assert_rewrite("tests.browser.page_checks")
+
+from tests.conftest import CHROMIUM_MISSING, chromium_executable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "book" / "_build" / "html"
@@ -199,46 +201,6 @@ class PageVisit:
         self.context.close()
 
 
-class Shelf:
-    """The pages a worker has open, each loaded once per width and colour scheme.
-
-    Asking for a page other than the current one closes the others: the
-    tests of one page run one after another (they share an xdist group), so
-    the shelf holds one page at a few widths, not the whole book.
-    """
-
-    def __init__(self, browser, site_url: str):
-        self.browser = browser
-        self.site_url = site_url
-        self.open_visits: dict[tuple[str, int, str], PageVisit] = {}
-
-    def visit(self, relative: str, width: int = 1400, color_scheme: str = "light") -> PageVisit:
-        key = (relative, width, color_scheme)
-        if key not in self.open_visits:
-            for other in [k for k in self.open_visits if k[0] != relative]:
-                self.open_visits.pop(other).close()
-            v = PageVisit(self.browser, self.site_url, width=width, color_scheme=color_scheme)
-            try:
-                v.open(relative)
-            except Exception:
-                v.close()
-                raise
-            self.open_visits[key] = v
-        return self.open_visits[key]
-
-    def close(self) -> None:
-        for v in self.open_visits.values():
-            v.close()
-        self.open_visits.clear()
-
-
-@pytest.fixture(scope="session")
-def shelf(browser, site_url):
-    shelf = Shelf(browser, site_url)
-    yield shelf
-    shelf.close()
-
-
 @pytest.fixture
 def visit(browser, site_url):
     """Open a page in a fresh context of its own (for tests that change or leave it)."""
@@ -254,23 +216,3 @@ def visit(browser, site_url):
     for v in visits:
         v.close()
 
-
-def page_of(item) -> str | None:
-    """The page a browser test reads, from its parameters (``relative`` or ``chapter``)."""
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if "relative" in params:
-        return params["relative"]
-    if "chapter" in params:
-        return f"chapters/{params['chapter']}.html"
-    return None
-
-
-def pytest_itemcollected(item) -> None:
-    """Put the tests of each page in one xdist group (``--dist loadgroup``).
-
-    Marked as each test is collected, so before xdist's workers read the
-    groups (in ``pytest_collection_modifyitems``).
-    """
-    page = page_of(item)
-    if page is not None and "site" in item.keywords:
-        item.add_marker(pytest.mark.xdist_group(page))
