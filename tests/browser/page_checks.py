@@ -81,6 +81,12 @@ def fits_the_window(v, relative: str, width: int) -> None:
              for (const e of document.querySelectorAll(
                   'article figure, article figure img, article .animation img, article table')) {
                const r = e.getBoundingClientRect();
+               const diagram = e.tagName === 'IMG' && e.closest('figure.wide-diagram');
+               if (diagram && diagram.scrollWidth > diagram.clientWidth + 1) {
+                 if (diagram.tabIndex < 0)
+                   bad.push(`figure#${diagram.id} scrolls sideways but the keyboard cannot reach it`);
+                 continue;  // the image scrolls inside its figure, which is checked itself
+               }
                if (r.width > 0 && (r.right > w + 1 || r.left < -1))
                  bad.push(`${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} spans ` +
                           `${Math.round(r.left)}..${Math.round(r.right)} px`);
@@ -122,6 +128,22 @@ def svg_figures_are_legible(v, relative: str, width: int) -> None:
         if px < MIN_TEXT_PX:
             small.append(f"{path.name}: {px:.1f} px text at {shown_width:.0f} px wide")
     assert not small, f"figure text under {MIN_TEXT_PX} px: {small}"
+
+
+def wide_diagrams_are_legible(v, relative: str, width: int) -> None:
+    """A diagram marked wide (course_site.js) keeps its 10 pt text at ``MIN_TEXT_PX`` or more.
+
+    Its PNG is drawn at 100 dpi, so 10 pt text is 13.9 px in the image; shown
+    narrower than the image, the text shrinks in proportion.
+    """
+    shown = v.page.evaluate(
+        "() => [...document.querySelectorAll('figure.wide-diagram > img')]"
+        ".map(i => [i.closest('figure').id, i.getBoundingClientRect().width, i.naturalWidth])")
+    if chapter_of(relative) == "03_backpropagation":
+        assert shown, "Fig. fig-ch3-graph is not marked as a wide diagram"
+    small = [f"{name}: {13.9 * w / natural:.1f} px text at {w:.0f} px wide"
+             for name, w, natural in shown if 13.9 * w / natural < MIN_TEXT_PX]
+    assert not small, f"diagram text under {MIN_TEXT_PX} px: {small}"
 
 
 def theme_is_light_by_default(v, relative: str, width: int) -> None:

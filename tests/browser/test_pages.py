@@ -44,6 +44,7 @@ EVERY_PAGE = (  # (check, the widths it runs at)
     (pc.images_have_text_alternatives, {WIDE, PHONE}),
     (pc.fits_the_window, {WIDE, PHONE}),
     (pc.svg_figures_are_legible, {WIDE, PHONE}),
+    (pc.wide_diagrams_are_legible, {WIDE, PHONE}),
     (pc.images_and_math_are_rendered, {WIDE, PHONE}),
     (pc.internal_links_resolve, {WIDE}),  # the same links at both widths
 )

@@ -30,3 +30,26 @@
   document.addEventListener("DOMContentLoaded", whenTypeset);
   window.addEventListener("resize", fitMath);
 })();
+
+// Diagrams to read, not glance at (see course_site.css): marked here by their
+// figure name; each scrolls sideways on a phone, so a keyboard reader must be
+// able to focus it (its figcaption names it).
+(function () {
+  var WIDE_DIAGRAMS = ["fig-ch3-graph"];
+  function markDiagrams() {
+    WIDE_DIAGRAMS.forEach(function (id) {
+      var figure = document.getElementById(id);
+      if (!figure) {
+        return;
+      }
+      figure.classList.add("wide-diagram");
+      if (figure.scrollWidth > figure.clientWidth + 1) {
+        figure.tabIndex = 0;
+      } else {
+        figure.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", markDiagrams);
+  window.addEventListener("resize", markDiagrams);
+})();
