@@ -6,6 +6,7 @@
 #   make lab       open JupyterLab on chapters/
 #   make chapters  regenerate chapters/ (learner notebooks) from solutions/
 #   make lock      regenerate requirements.lock from pyproject.toml (pins only)
+#   make floors    run the library's tests with every dependency at its pyproject floor
 #   make clean     remove the build, caches and the virtual environment
 
 PYTHON ?= python3
@@ -25,7 +26,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
-.PHONY: book pdf lite lite-test test lab chapters clean lint unit notebooks site benchmarks lock prerequisites
+.PHONY: book pdf lite lite-test test lab chapters clean lint unit notebooks site benchmarks lock floors prerequisites
 
 # The browser tests need Chromium, and axe-core comes from npm: neither is on
 # PyPI. `make test` looks for both first, so a missing one costs seconds, not a
@@ -63,7 +64,7 @@ lite: $(STAMP)
 	$(BIN)/python book/lite/build.py
 
 # Every chapter in the app, two pages at a time (one per core); timings at the end.
-lite-test: prerequisites $(STAMP)
+lite-test: prerequisites $(STAMP) $(AXE)
 	@rm -rf book/_build/lite-timings
 	$(BIN)/pytest -m lite -n $(JOBS) tests/browser/test_lite.py
 	@cat book/_build/lite-timings/*.txt
@@ -120,5 +121,20 @@ lock:
 	.lock-venv/bin/python -m pip freeze --exclude-editable | .lock-venv/bin/python .ci/lock.py write requirements.lock
 	@rm -rf .lock-venv build
 
+# The version floors in pyproject.toml, tested: a scratch venv with each dependency
+# at its floor (.ci/floors.py turns every name>=X into name==X) runs the library's
+# tests (not the notebooks, the book or the browser). Not part of make test: it
+# installs a second environment (about 2 min from pip's cache, more without) and
+# its tests take 2-3 min more. Run it with the oldest Python too (PYTHON=python3.11).
+floors:
+	@rm -rf .floors-venv
+	$(PYTHON) -m venv .floors-venv
+	.floors-venv/bin/python .ci/floors.py > .floors-venv/floors.txt
+	.floors-venv/bin/python -m pip install --quiet --disable-pip-version-check -r .floors-venv/floors.txt
+	.floors-venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	.floors-venv/bin/python -m pip freeze --exclude-editable | grep -i -E '^(numpy|matplotlib|scikit.learn|scipy|ipywidgets|ipykernel|ipython|tqdm|nbformat|nbclient)=='
+	.floors-venv/bin/pytest -n $(JOBS) --dist loadgroup -p no:cacheprovider -m "not site and not lite and not slow" --ignore=tests/browser
+	@rm -rf .floors-venv build
+
 clean:
-	rm -rf book/_build .node $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf book/_build .node $(VENV) .floors-venv .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -107,3 +107,16 @@ def test_the_button_links_each_chapter_to_its_notebook_in_the_app():
     assert url == "../lite/lab/index.html?path=03_backpropagation.ipynb"
     assert button.lite_url(pathto, "book/intro") is None
     assert button.lite_url(pathto, "solutions/03_backpropagation") is None
+
+
+def test_the_buttons_icon_is_hidden_from_screen_readers_and_nothing_else():
+    # The theme's markup of a link button (sphinx-book-theme's macros/buttons.html)
+    theirs = ('<a href="x" target="_blank"\n   class="btn btn-sm {label}"\n   title="t"\n>\n'
+              '  \n\n<span class="btn__icon-container">\n  <i class="fas {icon}"></i>\n'
+              '  </span>\n<span class="btn__text-container">{text}</span>\n</a>\n')
+    ours = theirs.format(label="btn-run-in-browser", icon="fa-play", text="Run in your browser")
+    other = theirs.format(label="btn-download", icon="fa-download", text="Download")
+    page = other + ours + '<p><i class="fas fa-play"></i></p>'
+    hidden = button.hide_icon(page)
+    assert hidden == page.replace('fa-play"></i>\n', 'fa-play" aria-hidden="true"></i>\n', 1)
+    assert button.hide_icon(hidden) == hidden

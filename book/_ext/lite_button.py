@@ -7,11 +7,18 @@ server. The link is relative, so it works wherever the site is served from.
 
 Chapter pages are the learner notebooks ``chapters/NN_name``; the app holds
 them under the same file names.
+
+The button is named by its text, "Run in your browser" (kept for screen readers
+where a phone shows the icon only). The theme draws its icon as an ``<i>`` whose
+Font Awesome glyph (a private-use character) Chromium adds to the link's name
+(U+F04B, then "Run in your browser"), so the icon is marked ``aria-hidden`` once the
+pages are written.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 LITE_APP = "lite/lab/index.html"
 _CHAPTER = re.compile(r"^chapters/(\d\d_\w+)$")
@@ -40,7 +47,27 @@ def _add_button(app, pagename, templatename, context, doctree) -> None:
     })
 
 
+_ICON = re.compile(r'(<a [^>]*class="[^"]*btn-run-in-browser[^"]*"[^>]*>\s*'
+                   r'<span class="btn__icon-container">\s*<i class="[^"]*")></i>')
+
+
+def hide_icon(html: str) -> str:
+    """The page with its button's icon hidden from screen readers."""
+    return _ICON.sub(r'\1 aria-hidden="true"></i>', html)
+
+
+def _hide_icons(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir, "chapters").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        hidden = hide_icon(text)
+        if hidden != text:
+            page.write_text(hidden, encoding="utf-8")
+
+
 def setup(app):
     # After the theme has made its header buttons (priority 501).
     app.connect("html-page-context", _add_button, priority=502)
+    app.connect("build-finished", _hide_icons)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,6 +16,7 @@ value). Write the drawing once as ``draw(ax, **values)`` and pass it to both::
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -111,13 +112,47 @@ FRAME_QUALITY = 65
 
 
 def _jshtml(animation: FuncAnimation, fps: float) -> str:
-    """``animation.to_jshtml(default_mode="once")`` with JPEG frames of ``FRAME_QUALITY``."""
+    """``animation.to_jshtml(default_mode="once")`` with JPEG frames of ``FRAME_QUALITY``,
+    and its buttons' icons drawn inline (see ``_self_contained``)."""
     with TemporaryDirectory() as tmpdir:
         path = Path(tmpdir, "animation.html")
         writer = HTMLWriter(fps=fps, embed_frames=True, default_mode="once")
         animation.save(str(path), writer=writer,
                        savefig_kwargs={"pil_kwargs": {"quality": FRAME_QUALITY}})
-        return path.read_text()
+        return _self_contained(path.read_text())
+
+
+# matplotlib's player links Font Awesome 4 from a CDN and draws each button's icon
+# with it (an empty ``<i class="fa fa-...">``): offline (the in-browser app, a
+# reader without internet) the buttons are blank. Each icon is drawn here as a small
+# inline SVG in the text colour instead; the buttons keep matplotlib's title and
+# aria-label ("Play", "Next frame", ...), which name them for screen readers.
+_FONT_AWESOME_LINK = re.compile(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*"\s*/?>\s*')
+_ICON = re.compile(r'<i class="fa (fa-[a-z-]+(?: fa-flip-horizontal)?)"></i>')
+_ICON_PATHS = {  # 16 x 16 view box
+    "fa-minus": "M3 7h10v2H3z",
+    "fa-plus": "M7 3h2v4h4v2H9v4H7V9H3V7h4z",
+    "fa-play": "M4 2l10 6-10 6z",
+    "fa-play fa-flip-horizontal": "M12 2L2 8l10 6z",
+    "fa-pause": "M3 2h4v12H3zM9 2h4v12H9z",
+    "fa-step-forward": "M2 2l9 6-9 6zM12 2h2v12h-2z",
+    "fa-step-backward": "M14 2L5 8l9 6zM2 2h2v12H2z",
+    "fa-fast-forward": "M1 2l6 6-6 6zM7 2l6 6-6 6zM13 2h2v12h-2z",
+    "fa-fast-backward": "M15 2L9 8l6 6zM9 2L3 8l6 6zM1 2h2v12H1z",
+}
+
+
+def _svg_icon(match: re.Match) -> str:
+    path = _ICON_PATHS.get(match.group(1))
+    if path is None:  # an icon this version of matplotlib added: left as it is
+        return match.group(0)
+    return ('<svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" '
+            f'focusable="false"><path fill="currentColor" d="{path}"/></svg>')
+
+
+def _self_contained(html: str) -> str:
+    """The player's HTML without the Font Awesome link, with inline SVG icons."""
+    return _ICON.sub(_svg_icon, _FONT_AWESOME_LINK.sub("", html))
 
 
 def _draw_function(plot: Callable) -> Callable:
