@@ -44,8 +44,10 @@ def locked(names: tuple[str, ...]) -> list[str]:
 
 
 def main() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    sys.stdout.write("\n".join(floors(project["dependencies"]) + locked(TEST_TOOLS)) + "\n")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    build = pyproject["build-system"]["requires"]  # tests/test_layout.py imports setuptools
+    pins = floors(pyproject["project"]["dependencies"]) + floors(build) + locked(TEST_TOOLS)
+    sys.stdout.write("\n".join(pins) + "\n")
 
 
 if __name__ == "__main__":

@@ -180,9 +180,28 @@ def drop_field_aliases(app, what, name, obj, options, lines) -> None:
         lines.clear()
 
 
+def taught_in_after_summary(app, what, name, obj, options, lines) -> None:
+    """Move the docstring's "Taught in chapter N, section 'X'." under its summary.
+
+    The library ends its docstrings with that line; numpydoc reads whatever
+    follows the last section as part of it, so in the API reference it showed
+    as an item of *Returns*. Runs before napoleon reads the sections.
+    """
+    start = next((i for i, line in enumerate(lines)
+                  if line.strip().startswith("Taught in chapter")), None)
+    if start is None:
+        return
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    taught = " ".join(line.strip() for line in lines[start:end])
+    del lines[start:end]
+    summary_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+    lines[summary_end:summary_end] = ["", f"*{taught}*"]
+
+
 def setup(app):
     app.setup_extension("sphinx.ext.autodoc")  # its event, whatever the order of extensions
     app.connect("autodoc-process-docstring", drop_field_aliases)
+    app.connect("autodoc-process-docstring", taught_in_after_summary, priority=400)
     app.connect("builder-inited", share_html_visitors)
     app.connect("builder-inited", index_titles_once)
     app.add_node(solution_details, html=(_visit_details, _depart_details))
