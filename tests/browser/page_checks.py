@@ -84,7 +84,7 @@ def fits_the_window(v, relative: str, width: int) -> None:
                const diagram = e.tagName === 'IMG' && e.closest('figure.wide-diagram');
                if (diagram && diagram.scrollWidth > diagram.clientWidth + 1) {
                  if (diagram.tabIndex < 0)
-                   bad.push(`figure#${diagram.id} scrolls sideways but the keyboard cannot reach it`);
+                   bad.push(`figure#${diagram.id} scrolls sideways, out of the keyboard's reach`);
                  continue;  // the image scrolls inside its figure, which is checked itself
                }
                if (r.width > 0 && (r.right > w + 1 || r.left < -1))
