@@ -14,6 +14,7 @@ with scripts, styles, fonts and images refused.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import sys
@@ -82,17 +83,28 @@ def site_url():
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
-def browser():
+@contextlib.contextmanager
+def chromium(args: list[str] | None = None):
+    """A headless Chromium launched with ``args`` (default ``CHROMIUM_FLAGS``).
+
+    The test fails with a clear message if no Chromium is installed.
+    """
     from playwright.sync_api import sync_playwright
 
     executable = chromium_executable()
     if executable is None:
         pytest.fail(CHROMIUM_MISSING)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=executable,
+                                             args=args or CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as launched:
+        yield launched
 
 
 class PageVisit:

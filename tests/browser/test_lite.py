@@ -18,8 +18,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_FLAGS, HTML, ROOT, PageVisit
-from tests.conftest import CHROMIUM_MISSING, chromium_executable
+from tests.browser.conftest import CHROMIUM_FLAGS, HTML, ROOT, PageVisit, chromium
 
 pytestmark = pytest.mark.lite
 
@@ -38,15 +37,8 @@ OFFLINE_FLAGS = [*CHROMIUM_FLAGS, "--proxy-server=http://127.0.0.1:9"]
 
 @pytest.fixture(scope="module")
 def offline_browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_executable()
-    if executable is None:
-        pytest.fail(CHROMIUM_MISSING)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=OFFLINE_FLAGS)
-        yield browser
-        browser.close()
+    with chromium(OFFLINE_FLAGS) as launched:
+        yield launched
 
 
 def record(name: str, text: str) -> None:
