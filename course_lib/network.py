@@ -7,7 +7,7 @@ ReLU; the last layer outputs logits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -124,7 +124,7 @@ def _check_params(params: object) -> None:
 
 
 def mlp_forward_with_caches(
-    x: np.ndarray, params: Params
+    x: np.ndarray, params: Params, activation_forward: Callable = relu_forward
 ) -> tuple[np.ndarray, list[tuple[LinearCache, ReluCache | None]]]:
     """Forward pass of the MLP that keeps each layer's caches for backprop.
 
@@ -132,12 +132,15 @@ def mlp_forward_with_caches(
     ----------
     x : array_like, shape (N, D)
     params : list of (w, b)
+    activation_forward : callable, default ``relu_forward``
+        The hidden layers' activation, returning ``(out, cache)``; for
+        example ``activations.sigmoid_forward``.
 
     Returns
     -------
     logits : numpy.ndarray, shape (N, C)
-    caches : list of (LinearCache, ReluCache or None)
-        One entry per layer; the last layer has no ReLU.
+    caches : list of (LinearCache, activation cache or None)
+        One entry per layer; the last layer has no activation.
 
     Taught in chapter 3, section 'The whole backward pass'.
     """
@@ -149,10 +152,10 @@ def mlp_forward_with_caches(
             h, lin_cache = linear_forward(h, w, b)
         except ValueError as exc:
             raise ValueError(f"params[{i}]: {exc}") from exc
-        relu_cache = None
+        act_cache = None
         if i < len(params) - 1:
-            h, relu_cache = relu_forward(h)
-        caches.append((lin_cache, relu_cache))
+            h, act_cache = activation_forward(h)
+        caches.append((lin_cache, act_cache))
     return h, caches
 
 

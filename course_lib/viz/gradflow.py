@@ -20,10 +20,11 @@ from collections.abc import Callable
 import numpy as np
 
 from course_lib import activations
-from course_lib.layers import linear_backward, linear_forward
+from course_lib.layers import linear_backward
 from course_lib.losses import softmax_cross_entropy
 from course_lib.modules import Linear, Module
-from course_lib.validation import as_array, check_choice, check_positive, describe
+from course_lib.network import mlp_forward_with_caches
+from course_lib.validation import check_choice, check_positive, describe
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
@@ -124,22 +125,8 @@ def _gradient_norms(x: np.ndarray, y: np.ndarray, params: list, activation: str
                     ) -> tuple[np.ndarray, np.ndarray]:
     """Norms of the weight gradient and of the output gradient of every layer."""
     check_choice(activation, "activation", ACTIVATIONS)
-    if not isinstance(params, (list, tuple)) or not params:
-        raise ValueError(f"params must be a non-empty list of (w, b) pairs, got {describe(params)}")
     forward, backward = _PAIRS[activation]
-    h = as_array(x, "x", ndim=2)
-    caches = []
-    for i, pair in enumerate(params):
-        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
-            raise ValueError(f"params[{i}] must be a (w, b) pair, got {describe(pair)}")
-        try:
-            h, lin = linear_forward(h, *pair)
-        except ValueError as exc:
-            raise ValueError(f"params[{i}]: {exc}") from exc
-        act = None
-        if i < len(params) - 1:
-            h, act = forward(h)
-        caches.append((lin, act))
+    h, caches = mlp_forward_with_caches(x, params, forward)
     _, dout = softmax_cross_entropy(h, y)
     weight_norms, output_norms = np.empty(len(params)), np.empty(len(params))
     for i in reversed(range(len(params))):
